@@ -1,0 +1,90 @@
+package io.batchyard.launcher.api;
+
+import java.util.UUID;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.batchyard.launcher.launch.LaunchRefusedException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Turns every failure of the {@code /api} controllers into an {@link ApiError}; a client
+ * never sees a stack trace. Unexpected failures are logged with a reference the answer
+ * repeats.
+ */
+@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+class ApiExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(ApiExceptionHandler.class);
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> refused(LaunchRefusedException ex) {
+		HttpStatus status = switch (ex.getReason()) {
+			case UNKNOWN_JOB, UNKNOWN_EXECUTION -> HttpStatus.NOT_FOUND;
+			case INVALID_PARAMETERS -> HttpStatus.BAD_REQUEST;
+			case ALREADY_RUNNING, ALREADY_COMPLETE, NOT_ALLOWED -> HttpStatus.CONFLICT;
+			case SHUTTING_DOWN -> HttpStatus.SERVICE_UNAVAILABLE;
+		};
+		return answer(status, ex.getMessage(), ex.getExecutionId());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> badArgument(IllegalArgumentException ex) {
+		return answer(HttpStatus.BAD_REQUEST, ex.getMessage(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException ex) {
+		return answer(HttpStatus.BAD_REQUEST,
+				"Invalid request body: expected JSON such as {\"parameters\": {\"key\": \"value\"}}", null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> mismatch(MethodArgumentTypeMismatchException ex) {
+		return answer(HttpStatus.BAD_REQUEST, "Invalid value '" + ex.getValue() + "' for '" + ex.getName() + "'", null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> missing(MissingServletRequestParameterException ex) {
+		return answer(HttpStatus.BAD_REQUEST, "Missing parameter '" + ex.getParameterName() + "'", null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException ex) {
+		return answer(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed", null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException ex) {
+		return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type must be application/json", null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> notFound(NoResourceFoundException ex) {
+		return answer(HttpStatus.NOT_FOUND, "Not found: /" + ex.getResourcePath(), null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> unexpected(Exception ex) {
+		String reference = UUID.randomUUID().toString();
+		logger.error("API request failed, reference " + reference, ex);
+		return answer(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Internal error; the server log has the details under reference " + reference, null);
+	}
+
+	private static ResponseEntity<ApiError> answer(HttpStatus status, String message, Long executionId) {
+		return ResponseEntity.status(status).body(new ApiError(message, status.value(), executionId));
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.batchyard.launcher.api;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+import io.batchyard.launcher.launch.ExecutionAction;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * The JSON shapes of the API.
+ */
+final class ApiViews {
+
+	private ApiViews() {
+	}
+
+	record JobView(String name, boolean restartable, ExecutionSummary lastExecution) {
+	}
+
+	record ExecutionSummary(long id, String job, long instanceId, String status, String exitCode,
+			OffsetDateTime createTime, OffsetDateTime startTime, OffsetDateTime endTime, long skipCount) {
+	}
+
+	record ParameterView(String name, String value, String type, boolean identifying) {
+
+		static ParameterView of(JobParameter<?> parameter) {
+			return new ParameterView(parameter.name(), String.valueOf(parameter.value()), parameter.type().getName(),
+					parameter.identifying());
+		}
+
+	}
+
+	record StepView(long id, String name, String status, long readCount, long writeCount, long filterCount,
+			long readSkipCount, long processSkipCount, long writeSkipCount, long skipCount, long commitCount,
+			long rollbackCount, String exitCode, String exitDescription, OffsetDateTime startTime,
+			OffsetDateTime endTime) {
+
+		static StepView of(StepExecution step) {
+			return new StepView(step.getId(), step.getStepName(), step.getStatus().name(), step.getReadCount(),
+					step.getWriteCount(), step.getFilterCount(), step.getReadSkipCount(), step.getProcessSkipCount(),
+					step.getWriteSkipCount(), step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
+					step.getExitStatus().getExitCode(), step.getExitStatus().getExitDescription(),
+					time(step.getStartTime()), time(step.getEndTime()));
+		}
+
+	}
+
+	record ExecutionView(long id, String job, long instanceId, String status, String exitCode, String exitDescription,
+			OffsetDateTime createTime, OffsetDateTime startTime, OffsetDateTime endTime, OffsetDateTime lastUpdated,
+			List<ParameterView> parameters, List<StepView> steps, List<String> allowedActions) {
+
+		static ExecutionView of(JobExecution execution, Set<ExecutionAction> actions) {
+			List<ParameterView> parameters = execution.getJobParameters()
+				.parameters()
+				.stream()
+				.map(ParameterView::of)
+				.sorted(Comparator.comparing(ParameterView::name))
+				.toList();
+			List<StepView> steps = execution.getStepExecutions()
+				.stream()
+				.sorted(Comparator.comparing(StepExecution::getId))
+				.map(StepView::of)
+				.toList();
+			return new ExecutionView(execution.getId(), execution.getJobInstance().getJobName(),
+					execution.getJobInstance().getInstanceId(), execution.getStatus().name(),
+					execution.getExitStatus().getExitCode(), execution.getExitStatus().getExitDescription(),
+					time(execution.getCreateTime()), time(execution.getStartTime()), time(execution.getEndTime()),
+					time(execution.getLastUpdated()), parameters, steps,
+					actions.stream().sorted().map(ExecutionAction::path).toList());
+		}
+
+	}
+
+	record LaunchView(long executionId, String job, String status) {
+
+		static LaunchView of(JobExecution execution) {
+			return new LaunchView(execution.getId(), execution.getJobInstance().getJobName(),
+					execution.getStatus().name());
+		}
+
+	}
+
+	record PageView<T>(List<T> content, int page, int size, long totalElements, long totalPages) {
+	}
+
+	/**
+	 * Spring Batch stores local date-times in the JVM's zone; the API answers with
+	 * offsets.
+	 */
+	static OffsetDateTime time(LocalDateTime time) {
+		return (time != null) ? time.atZone(ZoneId.systemDefault()).toOffsetDateTime() : null;
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.batchyard.launcher.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.launcher.api.ApiViews.JobView;
+import io.batchyard.launcher.api.ApiViews.LaunchView;
+import io.batchyard.launcher.launch.JobLaunchService;
+
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Registered jobs, and launching them.
+ */
+@RestController
+@RequestMapping("/api/jobs")
+class JobsController {
+
+	private final JobRegistry jobRegistry;
+
+	private final JobLaunchService launchService;
+
+	private final ExecutionQueries queries;
+
+	JobsController(JobRegistry jobRegistry, JobLaunchService launchService, ExecutionQueries queries) {
+		this.jobRegistry = jobRegistry;
+		this.launchService = launchService;
+		this.queries = queries;
+	}
+
+	@GetMapping
+	List<JobView> jobs() {
+		return this.jobRegistry.getJobNames().stream().sorted().map((name) -> {
+			Job job = this.jobRegistry.getJob(name);
+			return new JobView(name, job != null && job.isRestartable(), this.queries.last(name));
+		}).toList();
+	}
+
+	record LaunchBody(Map<String, Object> parameters) {
+	}
+
+	@PostMapping("/{job}/executions")
+	ResponseEntity<LaunchView> launch(@PathVariable String job, @RequestBody(required = false) LaunchBody body) {
+		Map<String, String> parameters = JobParameterValues.fromJson((body != null) ? body.parameters() : null);
+		JobExecution execution = this.launchService.launch(new LaunchRequest(job, parameters));
+		return ResponseEntity.accepted()
+			.location(URI.create("/api/executions/" + execution.getId()))
+			.body(LaunchView.of(execution));
+	}
+
+}

@@ -1,0 +1,310 @@
+package io.batchyard.launcher.launch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
+import io.batchyard.launcher.runner.RunnerNode;
+
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.converter.DefaultJobParametersConverter;
+import org.springframework.batch.core.converter.JobParametersConverter;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.EmptyResultDataAccessException;
+
+/**
+ * The one way into the job operator, for every trigger: HTTP, command line, queue
+ * messages and schedules. It reads through the {@link JobRepository}, acts through the
+ * {@link JobOperator}, refuses what {@link ExecutionState} does not allow, and turns
+ * Spring Batch's exceptions and the races between concurrent launches into a
+ * {@link LaunchRefusedException} with a clear reason.
+ */
+public class JobLaunchService {
+
+	private static final Log logger = LogFactory.getLog(JobLaunchService.class);
+
+	private static final int LAUNCH_ATTEMPTS = 4;
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final JobRegistry jobRegistry;
+
+	private final RunnerNode node;
+
+	private final JobParametersConverter converter = new DefaultJobParametersConverter();
+
+	private volatile boolean accepting = true;
+
+	public JobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
+			RunnerNode node) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.jobRegistry = jobRegistry;
+		this.node = node;
+	}
+
+	/**
+	 * Starts a job. With the server's asynchronous executor this returns as soon as the
+	 * execution exists; on the command line it returns when the execution ended.
+	 * @param request the job and its parameters
+	 * @return the new execution
+	 * @throws LaunchRefusedException if the job is unknown, the parameters are invalid,
+	 * or the instance is already running or complete
+	 */
+	public JobExecution launch(LaunchRequest request) {
+		if (!this.accepting) {
+			throw new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down");
+		}
+		Job job = job(request.job());
+		JobParameters parameters = parameters(request.parameters());
+		for (int attempt = 1;; attempt++) {
+			try {
+				JobExecution execution = this.jobOperator.start(job, parameters);
+				claimIfRunning(execution);
+				logger
+					.info("Launched job=" + job.getName() + " execution=" + execution.getId() + " with " + parameters);
+				return execution;
+			}
+			catch (JobExecutionAlreadyRunningException ex) {
+				throw duplicate(job, parameters, Reason.ALREADY_RUNNING);
+			}
+			catch (JobInstanceAlreadyCompleteException ex) {
+				throw duplicate(job, parameters, Reason.ALREADY_COMPLETE);
+			}
+			catch (JobRestartException ex) {
+				throw new LaunchRefusedException(Reason.NOT_ALLOWED, ex.getMessage());
+			}
+			catch (InvalidJobParametersException ex) {
+				throw new LaunchRefusedException(Reason.INVALID_PARAMETERS, ex.getMessage());
+			}
+			catch (DataIntegrityViolationException | ConcurrencyFailureException | IllegalStateException ex) {
+				// A concurrent launch of the same instance won a race: the instance or
+				// the running
+				// execution now exists (unique keys), or the serializable create failed.
+				// Looking
+				// again finds it and answers "already running".
+				if (attempt == LAUNCH_ATTEMPTS || (ex instanceof IllegalStateException
+						&& !String.valueOf(ex.getMessage()).startsWith("Cannot find any job execution"))) {
+					throw ex;
+				}
+				logger.debug("Concurrent launch of " + job.getName() + " " + parameters + ", looking again", ex);
+				backOff(attempt);
+			}
+		}
+	}
+
+	/**
+	 * Restarts a FAILED or STOPPED execution: a new execution of the same instance that
+	 * skips the completed steps and resumes the failed one from its last commit.
+	 * @param executionId the execution to restart
+	 * @return the new execution
+	 */
+	public JobExecution restart(long executionId) {
+		JobExecution execution = allowed(executionId, ExecutionAction.RESTART);
+		try {
+			JobExecution restarted = this.jobOperator.restart(execution);
+			claimIfRunning(restarted);
+			logger.info("Restarted job=" + restarted.getJobInstance().getJobName() + " execution=" + executionId
+					+ " as execution=" + restarted.getId());
+			return restarted;
+		}
+		catch (JobRestartException ex) {
+			throw new LaunchRefusedException(Reason.NOT_ALLOWED,
+					"Execution " + executionId + " cannot be restarted: " + ex.getMessage());
+		}
+		catch (DataIntegrityViolationException | ConcurrencyFailureException ex) {
+			throw new LaunchRefusedException(Reason.ALREADY_RUNNING,
+					"Execution " + executionId + " is being restarted by another request", executionId);
+		}
+	}
+
+	/**
+	 * Asks a running execution to stop; it ends STOPPED at its next chunk boundary.
+	 * @param executionId the execution
+	 * @return the execution, now STOPPING
+	 */
+	public JobExecution stop(long executionId) {
+		JobExecution execution = allowed(executionId, ExecutionAction.STOP);
+		try {
+			this.jobOperator.stop(execution);
+		}
+		catch (JobExecutionNotRunningException ex) {
+			throw new LaunchRefusedException(Reason.NOT_ALLOWED,
+					"Execution " + executionId + " cannot be stopped: " + ex.getMessage());
+		}
+		logger.info("Stop requested for job=" + execution.getJobInstance().getJobName() + " execution=" + executionId);
+		return this.jobRepository.getJobExecution(executionId);
+	}
+
+	/**
+	 * Abandons a FAILED or STOPPED execution: its instance can never be restarted.
+	 * @param executionId the execution
+	 * @return the execution, now ABANDONED
+	 */
+	public JobExecution abandon(long executionId) {
+		JobExecution execution = allowed(executionId, ExecutionAction.ABANDON);
+		try {
+			JobExecution abandoned = this.jobOperator.abandon(execution);
+			logger.info("Abandoned job=" + execution.getJobInstance().getJobName() + " execution=" + executionId);
+			return abandoned;
+		}
+		catch (JobExecutionAlreadyRunningException ex) {
+			throw new LaunchRefusedException(Reason.NOT_ALLOWED, "Execution " + executionId + " is running");
+		}
+	}
+
+	/**
+	 * Recovers an execution left running by a dead node: it becomes FAILED and
+	 * restartable.
+	 * @param executionId the execution
+	 * @return the execution, now FAILED
+	 */
+	public JobExecution recover(long executionId) {
+		JobExecution execution = allowed(executionId, ExecutionAction.RECOVER);
+		JobExecution recovered = this.jobOperator.recover(execution);
+		logger.warn("Recovered job=" + execution.getJobInstance().getJobName() + " execution=" + executionId
+				+ " by request: now " + recovered.getStatus());
+		return recovered;
+	}
+
+	/**
+	 * Carries out an action by name.
+	 * @param executionId the execution
+	 * @param action the action
+	 * @return the resulting execution (for a restart, the new one)
+	 */
+	public JobExecution act(long executionId, ExecutionAction action) {
+		return switch (action) {
+			case RESTART -> restart(executionId);
+			case STOP -> stop(executionId);
+			case ABANDON -> abandon(executionId);
+			case RECOVER -> recover(executionId);
+		};
+	}
+
+	/**
+	 * The facts that decide which actions an execution allows now.
+	 * @param execution the execution
+	 * @return its state
+	 */
+	public ExecutionState state(JobExecution execution) {
+		JobInstance instance = execution.getJobInstance();
+		JobExecution last = this.jobRepository.getLastJobExecution(instance);
+		boolean lastOfInstance = last == null || last.getId() == execution.getId();
+		Job job = this.jobRegistry.getJob(instance.getJobName());
+		boolean restartable = job != null && job.isRestartable();
+		boolean alive = !execution.getStatus().isRunning() || this.node.isRunnerAlive(execution.getId());
+		return new ExecutionState(execution.getStatus(), lastOfInstance, restartable, alive);
+	}
+
+	/**
+	 * Stops taking new launches (shutdown).
+	 */
+	public void refuseNewLaunches() {
+		this.accepting = false;
+	}
+
+	/**
+	 * Converts parameters in Spring Batch's notation.
+	 * @param parameters the parameters
+	 * @return the job parameters
+	 */
+	public JobParameters parameters(Map<String, String> parameters) {
+		Properties properties = new Properties();
+		properties.putAll(parameters);
+		try {
+			return this.converter.getJobParameters(properties);
+		}
+		catch (RuntimeException ex) {
+			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS,
+					"Invalid job parameters " + parameters
+							+ ": use 'value' or 'value,type,identifying' (for example '42,java.lang.Long,true'): "
+							+ ex.getMessage());
+		}
+	}
+
+	/**
+	 * Reads one execution, with its steps, through the repository.
+	 * @param executionId the execution
+	 * @return the execution
+	 * @throws LaunchRefusedException if there is no such execution
+	 */
+	public JobExecution execution(long executionId) {
+		JobExecution execution;
+		try {
+			execution = this.jobRepository.getJobExecution(executionId);
+		}
+		catch (EmptyResultDataAccessException ex) {
+			// Spring Batch 6.0 throws here instead of answering null for an unknown id.
+			execution = null;
+		}
+		if (execution == null) {
+			throw new LaunchRefusedException(Reason.UNKNOWN_EXECUTION, "No job execution with id " + executionId);
+		}
+		return execution;
+	}
+
+	private Job job(String name) {
+		Job job = this.jobRegistry.getJob(name);
+		if (job == null) {
+			throw new LaunchRefusedException(Reason.UNKNOWN_JOB,
+					"No job named '" + name + "'; known jobs: " + List.copyOf(this.jobRegistry.getJobNames()));
+		}
+		return job;
+	}
+
+	private JobExecution allowed(long executionId, ExecutionAction action) {
+		JobExecution execution = execution(executionId);
+		ExecutionState state = state(execution);
+		if (!state.allowedActions().contains(action)) {
+			throw new LaunchRefusedException(Reason.NOT_ALLOWED, "Cannot " + action.path() + " execution " + executionId
+					+ " (" + execution.getStatus() + "): " + state.refusal(action), executionId);
+		}
+		return execution;
+	}
+
+	private LaunchRefusedException duplicate(Job job, JobParameters parameters, Reason reason) {
+		JobExecution existing = this.jobRepository.getLastJobExecution(job.getName(), parameters);
+		Long id = (existing != null) ? existing.getId() : null;
+		String what = (reason == Reason.ALREADY_RUNNING) ? "is already running" : "is already complete";
+		return new LaunchRefusedException(reason, "Job " + job.getName() + " with identifying parameters "
+				+ parameters.getIdentifyingParameters() + " " + what + ((id != null) ? " (execution " + id + ")" : ""),
+				id);
+	}
+
+	private void claimIfRunning(JobExecution execution) {
+		if (execution.getStatus().isRunning()) {
+			this.node.claim(execution.getId());
+		}
+	}
+
+	private static void backOff(int attempt) {
+		try {
+			Thread.sleep(Duration.ofMillis(25L * attempt).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.batchyard.launcher.runner;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * This process as a node of the shared job repository: its heartbeat, and which
+ * executions it runs. Another node that sees the heartbeat expire recovers those
+ * executions.
+ */
+public class RunnerNode {
+
+	private static final Log logger = LogFactory.getLog(RunnerNode.class);
+
+	private static final String RUNNING = "'STARTING', 'STARTED', 'STOPPING'";
+
+	private final JdbcTemplate jdbc;
+
+	private final Clock clock;
+
+	private final RunnerProperties properties;
+
+	private final String id;
+
+	public RunnerNode(JdbcTemplate jdbc, Clock clock, RunnerProperties properties) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+		this.properties = properties;
+		this.id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	void register() {
+		Timestamp now = now();
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_NODE (NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT) VALUES (?, ?, ?, ?, ?, ?)",
+				this.id, hostName(), ProcessHandle.current().pid(), this.properties.role(), now, now);
+		logger.info("Runner node " + this.id + " (" + this.properties.role() + ") joined the job repository");
+	}
+
+	void heartbeat() {
+		this.jdbc.update("UPDATE BATCHYARD_NODE SET HEARTBEAT_AT = ? WHERE NODE_ID = ?", now(), this.id);
+	}
+
+	void deregister() {
+		this.jdbc.update("UPDATE BATCHYARD_NODE SET STOPPED_AT = ?, HEARTBEAT_AT = ? WHERE NODE_ID = ?", now(), now(),
+				this.id);
+	}
+
+	/**
+	 * Records that this node runs an execution.
+	 * @param jobExecutionId the execution
+	 */
+	public void claim(long jobExecutionId) {
+		int updated = this.jdbc.update(
+				"UPDATE BATCHYARD_NODE_EXECUTION SET NODE_ID = ?, CLAIMED_AT = ? WHERE JOB_EXECUTION_ID = ?", this.id,
+				now(), jobExecutionId);
+		if (updated == 0) {
+			this.jdbc.update(
+					"INSERT INTO BATCHYARD_NODE_EXECUTION (JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT) VALUES (?, ?, ?)",
+					jobExecutionId, this.id, now());
+		}
+	}
+
+	/**
+	 * The running executions this node claimed.
+	 * @return their ids
+	 */
+	public List<Long> runningExecutions() {
+		return this.jdbc
+			.queryForList("SELECT C.JOB_EXECUTION_ID FROM BATCHYARD_NODE_EXECUTION C JOIN BATCH_JOB_EXECUTION E"
+					+ " ON E.JOB_EXECUTION_ID = C.JOB_EXECUTION_ID WHERE C.NODE_ID = ? AND E.STATUS IN (" + RUNNING
+					+ ")", Long.class, this.id);
+	}
+
+	/**
+	 * Running executions whose node is dead: it stopped, or its heartbeat is older than
+	 * the timeout. An execution no node claimed counts as dead once it is older than the
+	 * timeout (its process died between creating it and starting it).
+	 * @return their ids
+	 */
+	public List<Long> deadExecutions() {
+		Timestamp expired = Timestamp.from(this.clock.instant().minus(this.properties.heartbeatTimeout()));
+		// Spring Batch writes local date-times of the JVM's zone.
+		Timestamp unclaimedBefore = Timestamp
+			.valueOf(java.time.LocalDateTime.now(this.clock).minus(this.properties.heartbeatTimeout()));
+		return this.jdbc.queryForList("SELECT E.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION E"
+				+ " LEFT JOIN BATCHYARD_NODE_EXECUTION C ON C.JOB_EXECUTION_ID = E.JOB_EXECUTION_ID"
+				+ " LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = C.NODE_ID WHERE E.STATUS IN (" + RUNNING + ") AND ("
+				+ " (C.NODE_ID IS NULL AND E.CREATE_TIME < ?)"
+				+ " OR (C.NODE_ID IS NOT NULL AND (N.NODE_ID IS NULL OR N.STOPPED_AT IS NOT NULL OR N.HEARTBEAT_AT < ?)))"
+				+ " ORDER BY E.JOB_EXECUTION_ID", Long.class, unclaimedBefore, expired);
+	}
+
+	/**
+	 * Whether the node running an execution is alive.
+	 * @param jobExecutionId the execution
+	 * @return {@code false} when the execution is counted dead by
+	 * {@link #deadExecutions()}
+	 */
+	public boolean isRunnerAlive(long jobExecutionId) {
+		List<Timestamp> heartbeats = this.jdbc.query(
+				"SELECT CASE WHEN N.STOPPED_AT IS NULL THEN N.HEARTBEAT_AT END FROM BATCHYARD_NODE_EXECUTION C"
+						+ " LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = C.NODE_ID WHERE C.JOB_EXECUTION_ID = ?",
+				(rs, row) -> rs.getTimestamp(1), jobExecutionId);
+		if (heartbeats.isEmpty()) {
+			List<Timestamp> created = this.jdbc.query(
+					"SELECT CREATE_TIME FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
+					(rs, row) -> rs.getTimestamp(1), jobExecutionId);
+			return !created.isEmpty() && created.get(0)
+				.toLocalDateTime()
+				.isAfter(java.time.LocalDateTime.now(this.clock).minus(this.properties.heartbeatTimeout()));
+		}
+		Timestamp heartbeat = heartbeats.get(0);
+		return heartbeat != null
+				&& heartbeat.toInstant().isAfter(this.clock.instant().minus(this.properties.heartbeatTimeout()));
+	}
+
+	Duration heartbeatInterval() {
+		return this.properties.heartbeatInterval();
+	}
+
+	private Timestamp now() {
+		return Timestamp.from(Instant.now(this.clock));
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "unknown-host";
+		}
+	}
+
+}
