@@ -14,16 +14,16 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Turns every failure of the {@code /api} controllers into an {@link ApiError}; a client
- * never sees a stack trace. Unexpected failures are logged with a reference the answer
- * repeats.
+ * Turns every failure of the REST controllers into an {@link ApiError}; a client never
+ * sees a stack trace. Unexpected failures are logged with a reference the answer repeats.
  */
-@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+@RestControllerAdvice(annotations = RestController.class)
 class ApiExceptionHandler {
 
 	private static final Log logger = LogFactory.getLog(ApiExceptionHandler.class);

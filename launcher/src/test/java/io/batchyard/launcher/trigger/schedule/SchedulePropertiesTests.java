@@ -1,0 +1,39 @@
+package io.batchyard.launcher.trigger.schedule;
+
+import java.util.Map;
+
+import io.batchyard.launcher.trigger.schedule.ScheduleProperties.Schedule;
+import io.batchyard.launcher.trigger.schedule.ScheduleProperties.Scheduler;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class SchedulePropertiesTests {
+
+	@Test
+	void aDashDisablesASchedule() {
+		assertThat(new Schedule("-", "repositoryPurgeJob", null).enabled()).isFalse();
+		assertThat(new Schedule(" ", "repositoryPurgeJob", null).enabled()).isFalse();
+		assertThat(new Schedule("0 30 3 * * *", "repositoryPurgeJob", null).enabled()).isTrue();
+	}
+
+	@Test
+	void anInvalidCronExpressionStopsStartUpNamingTheSchedule() {
+		ScheduleProperties properties = new ScheduleProperties(
+				Map.of("nightly", new Schedule("0 30 3 * *", "repositoryPurgeJob", null)), new Scheduler(true, null));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
+			.withMessageStartingWith("Schedule 'nightly' has an invalid cron expression '0 30 3 * *'");
+	}
+
+	@Test
+	void aScheduleWithoutJobStopsStartUp() {
+		ScheduleProperties properties = new ScheduleProperties(
+				Map.of("nightly", new Schedule("0 30 3 * * *", null, null)), new Scheduler(true, null));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
+			.withMessage("Schedule 'nightly' needs batchyard.schedules.nightly.job");
+	}
+
+}

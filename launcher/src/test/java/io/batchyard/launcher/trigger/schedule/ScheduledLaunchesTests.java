@@ -1,0 +1,153 @@
+package io.batchyard.launcher.trigger.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.runner.RunnerNode;
+import io.batchyard.launcher.runner.RunnerProperties;
+import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.launcher.trigger.schedule.ScheduledLaunches.FireOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@BatchyardTest
+@TestPropertySource(properties = { "batchyard.scheduler.enabled=true", "batchyard.schedules.repository-purge.cron=-",
+		"batchyard.schedules.new-year.cron=0 0 0 1 1 *", "batchyard.schedules.new-year.job=repositoryPurgeJob",
+		"batchyard.schedules.manual.cron=-", "batchyard.schedules.manual.job=repositoryPurgeJob" })
+class ScheduledLaunchesTests {
+
+	@Autowired
+	ScheduledLaunches launches;
+
+	@Autowired
+	ScheduleProperties properties;
+
+	@Autowired
+	JobLaunchService launchService;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	TaskScheduler taskScheduler;
+
+	@Autowired
+	RunnerProperties runnerProperties;
+
+	@Autowired
+	JobRepository jobRepository;
+
+	@Autowired
+	JobRepositoryTestUtils repositoryUtils;
+
+	@Autowired
+	MockMvc mvc;
+
+	@AfterEach
+	void cleanUp() {
+		this.launches.stop();
+		this.repositoryUtils.removeJobExecutions();
+		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
+		this.launches.start();
+	}
+
+	@Test
+	void twoNodesFiringTheSameTimeLaunchOnce() throws Exception {
+		this.launches.stop();
+		RunnerNode otherNode = new RunnerNode(this.jdbc, Clock.systemDefaultZone(), this.runnerProperties);
+		ScheduledLaunches otherLaunches = new ScheduledLaunches(this.properties, this.launchService,
+				new ScheduleFireLedger(this.jdbc), otherNode, this.taskScheduler, Clock.systemDefaultZone());
+		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<FireOutcome>> outcomes = new ArrayList<>();
+			for (ScheduledLaunches node : List.of(this.launches, otherLaunches)) {
+				Callable<FireOutcome> fire = () -> {
+					barrier.await();
+					return node.fireOnce("manual", fireTime);
+				};
+				outcomes.add(pool.submit(fire));
+			}
+			List<String> results = new ArrayList<>();
+			for (Future<FireOutcome> outcome : outcomes) {
+				results.add(outcome.get().outcome());
+			}
+			assertThat(results).containsExactlyInAnyOrder("launched", "claimed by another node");
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class)).isEqualTo(1);
+		assertThat(this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM BATCHYARD_SCHEDULE_FIRE WHERE SCHEDULE_NAME = 'manual' AND JOB_EXECUTION_ID IS NOT NULL",
+				Integer.class))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aSecondFireOfTheSameTimeFindsTheSameInstance() throws Exception {
+		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
+		FireOutcome first = this.launches.fireOnce("manual", fireTime);
+		awaitCompleted(first.jobExecutionId());
+		// The ledger row is gone (for instance purged), yet the identifying parameter
+		// still
+		// maps the fire time to the completed instance.
+		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
+		FireOutcome second = this.launches.fireOnce("manual", fireTime);
+		assertThat(second.outcome()).startsWith("ALREADY_COMPLETE");
+		assertThat(second.jobExecutionId()).isEqualTo(first.jobExecutionId());
+		assertThat(this.jobRepository.getJobInstanceCount("repositoryPurgeJob")).isEqualTo(1);
+	}
+
+	@Test
+	void listsSchedulesAndTriggersOneNow() throws Exception {
+		this.mvc.perform(get("/api/schedules"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[?(@.name == 'repository-purge')].enabled").value(false))
+			.andExpect(jsonPath("$[?(@.name == 'new-year')].enabled").value(true))
+			.andExpect(jsonPath("$[?(@.name == 'new-year')].nextFireTime").isNotEmpty());
+		this.mvc.perform(post("/api/schedules/manual/trigger"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.outcome").value("launched"));
+		this.mvc.perform(post("/api/schedules/nope/trigger"))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith("No schedule named 'nope'")));
+	}
+
+	private void awaitCompleted(long executionId) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			JobExecution execution = this.jobRepository.getJobExecution(executionId);
+			JobInstance instance = execution.getJobInstance();
+			return instance != null && execution.getStatus() == BatchStatus.COMPLETED;
+		});
+	}
+
+}
