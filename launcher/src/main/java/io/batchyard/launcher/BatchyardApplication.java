@@ -1,10 +1,12 @@
 package io.batchyard.launcher;
 
 import io.batchyard.launcher.cli.CommandLine;
+import sun.misc.Signal;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Batchyard: the job runner's server (REST API, triggers, dashboard) or, when the first
@@ -15,11 +17,31 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan("io.batchyard")
 public class BatchyardApplication {
 
+	/** Exit status after SIGTERM, as the JVM's own handler reports it (128 + 15). */
+	static final int SIGTERM_EXIT = 143;
+
 	public static void main(String[] args) {
 		if (CommandLine.isCommand(args)) {
 			System.exit(CommandLine.run(BatchyardApplication.class, args));
 		}
-		SpringApplication.run(BatchyardApplication.class, args);
+		ConfigurableApplicationContext context = SpringApplication.run(BatchyardApplication.class, args);
+		closeBeforeShutdownHooksOnSigterm(context);
+	}
+
+	/**
+	 * Closes the context on SIGTERM before the JVM runs its shutdown hooks. The embedded
+	 * H2 ({@code AUTO_SERVER=TRUE}, which rules out {@code DB_CLOSE_ON_EXIT=FALSE})
+	 * closes its database in a shutdown hook of its own, concurrently with Spring's:
+	 * running executions then could not record STOPPED. Closing first lets the runner
+	 * stop them while the database is still open.
+	 */
+	private static void closeBeforeShutdownHooksOnSigterm(ConfigurableApplicationContext context) {
+		// A non-daemon thread: it keeps the JVM alive until it exits with the SIGTERM
+		// status.
+		Signal.handle(new Signal("TERM"), (signal) -> new Thread(() -> {
+			context.close();
+			System.exit(SIGTERM_EXIT);
+		}, "batchyard-shutdown").start());
 	}
 
 }
