@@ -133,8 +133,9 @@ public class RunnerLifecycle implements SmartLifecycle {
 			}
 		}
 		Instant deadline = Instant.now().plus(this.properties.shutdownTimeout());
+		running = this.node.executionsWithRunningSteps();
 		while (!running.isEmpty() && Instant.now().isBefore(deadline)) {
-			running = this.node.runningExecutions();
+			running = this.node.executionsWithRunningSteps();
 			if (!running.isEmpty()) {
 				pause(Duration.ofMillis(100));
 			}

@@ -88,6 +88,18 @@ public class RunnerNode {
 	}
 
 	/**
+	 * The executions this node claimed that still have a step at work. A stop request
+	 * marks the job execution STOPPED at once (Spring Batch 6.0 sets its end time), while
+	 * its step finishes the chunk in flight: shutdown waits for the steps.
+	 * @return their ids
+	 */
+	public List<Long> executionsWithRunningSteps() {
+		return this.jdbc.queryForList("SELECT C.JOB_EXECUTION_ID FROM BATCHYARD_NODE_EXECUTION C WHERE C.NODE_ID = ?"
+				+ " AND EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION S WHERE S.JOB_EXECUTION_ID = C.JOB_EXECUTION_ID"
+				+ " AND S.STATUS IN (" + RUNNING + "))", Long.class, this.id);
+	}
+
+	/**
 	 * Running executions whose node is dead: it stopped, or its heartbeat is older than
 	 * the timeout. An execution no node claimed counts as dead once it is older than the
 	 * timeout (its process died between creating it and starting it).

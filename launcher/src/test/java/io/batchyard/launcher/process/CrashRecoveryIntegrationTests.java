@@ -77,9 +77,7 @@ class CrashRecoveryIntegrationTests {
 			assertThat(completed.path("status").asString()).isEqualTo("COMPLETED");
 			assertThat(completed.path("exitDescription").asString()).isEqualTo(expectedReport);
 			assertThat(completed.path("steps").get(0).path("readCount").asLong()).isEqualTo(candidates - committed);
-			// Read while the application runs: H2 may lose its last commits on kill -9,
-			// and
-			// closing the application kills it.
+			// Read while the application runs: closing it kills the process.
 			PurgeScenario.assertResumedPurge(database, seed, first, "FAILED", committed, expectedReport);
 		}
 	}

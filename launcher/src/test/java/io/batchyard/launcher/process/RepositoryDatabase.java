@@ -25,7 +25,7 @@ public final class RepositoryDatabase {
 
 	public RepositoryDatabase(Path workingDirectory) {
 		this.url = "jdbc:h2:file:" + workingDirectory.toAbsolutePath().resolve("var/batchyard")
-				+ ";MODE=PostgreSQL;AUTO_SERVER=TRUE";
+				+ ";MODE=PostgreSQL;AUTO_SERVER=TRUE;WRITE_DELAY=0";
 	}
 
 	public String url() {

@@ -1,0 +1,142 @@
+package io.batchyard.launcher.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.batchyard.launcher.BatchyardApplication;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command-line verbs, run in-process against an H2 file of their own, as
+ * {@code java -jar batchyard.jar <verb> ...} runs them.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class CommandLineTests {
+
+	@TempDir
+	Path directory;
+
+	private String url;
+
+	@BeforeEach
+	void database() {
+		this.url = "jdbc:h2:file:" + this.directory.resolve("cli").toAbsolutePath()
+				+ ";MODE=PostgreSQL;AUTO_SERVER=TRUE;WRITE_DELAY=0";
+	}
+
+	@Test
+	void startExitsZeroWhenTheExecutionCompletesAndRefusesADuplicate(CapturedOutput output) {
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z")).isZero();
+		assertThat(output.getOut()).contains(
+				"repositoryPurgeJob execution 1: COMPLETED - Removed 0 job-repository rows: 0 job executions, 0 job instances");
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: Job repositoryPurgeJob with identifying parameters")
+			.contains("is already complete (execution 1)");
+	}
+
+	@Test
+	void refusesUnknownJobsInvalidParametersAndMalformedCommands(CapturedOutput output) {
+		assertThat(run("start", "noSuchJob")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: No job named 'noSuchJob'; known jobs: [repositoryPurgeJob]");
+		assertThat(run("start", "repositoryPurgeJob", "asOf=yesterday")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Parameter 'asOf' must be an ISO-8601 instant");
+		assertThat(run("start")).isEqualTo(2);
+		assertThat(output.getOut()).contains("start needs a job name").contains("Usage: start <job>");
+		assertThat(run("restart", "abc")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Not an execution id: 'abc'");
+		assertThat(run("start", "repositoryPurgeJob", "asOf")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Job parameters are key=value, not 'asOf'");
+		assertThat(run("stop", "4242")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: No job execution with id 4242");
+	}
+
+	@Test
+	void aFailedExecutionExitsNonZeroAndRestartsToCompletion(CapturedOutput output) throws SQLException {
+		List<Long> purgeable = finishedExecutions(3);
+		failDeletes(true);
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2100-01-01T00:00:00Z")).isEqualTo(1);
+		long failed = purgeable.size() + 1;
+		assertThat(output.getOut()).contains("repositoryPurgeJob execution " + failed + ": FAILED");
+		assertThat(run("stop", String.valueOf(failed))).isEqualTo(2);
+		assertThat(output.getOut())
+			.contains("Refused: Cannot stop execution " + failed + " (FAILED): it is not running");
+		failDeletes(false);
+		assertThat(run("restart", String.valueOf(failed))).isZero();
+		assertThat(output.getOut()).contains("repositoryPurgeJob execution " + (failed + 1)
+				+ ": COMPLETED - Removed 18 job-repository rows: 3 job executions, 3 job instances");
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID IN (1, 2, 3)")).isZero();
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION")).isEqualTo(2);
+	}
+
+	@Test
+	void abandonsAFailedExecutionWhichThenCannotBeRestarted(CapturedOutput output) throws SQLException {
+		finishedExecutions(1);
+		failDeletes(true);
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2100-01-01T00:00:00Z")).isEqualTo(1);
+		assertThat(run("abandon", "2")).isZero();
+		assertThat(output.getOut()).contains("repositoryPurgeJob execution 2: ABANDONED");
+		assertThat(run("restart", "2")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: Cannot restart execution 2 (ABANDONED)");
+	}
+
+	@Test
+	void recoverIsRefusedForAnExecutionThatIsNotRunning(CapturedOutput output) {
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z")).isZero();
+		assertThat(run("recover", "1")).isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: Cannot recover execution 1 (COMPLETED): it is not running");
+	}
+
+	/**
+	 * Completed purge runs whose metadata a later purge (as of 2100) deletes: six rows
+	 * each (instance, execution, parameter, step execution and the two execution
+	 * contexts).
+	 */
+	private List<Long> finishedExecutions(int count) {
+		List<Long> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			assertThat(run("start", "repositoryPurgeJob", "asOf=2020-01-0" + (i + 1) + "T00:00:00Z")).isZero();
+			ids.add((long) i + 1);
+		}
+		return ids;
+	}
+
+	private void failDeletes(boolean fail) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(this.url, "sa", "");
+				Statement statement = connection.createStatement()) {
+			statement
+				.execute(fail ? "CREATE TRIGGER FAIL_DELETES BEFORE DELETE ON BATCH_JOB_EXECUTION FOR EACH ROW CALL \""
+						+ FailingDeleteTrigger.class.getName() + "\"" : "DROP TRIGGER FAIL_DELETES");
+		}
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(this.url, "sa", "");
+				Statement statement = connection.createStatement();
+				var rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	private int run(String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		all.add("--spring.datasource.url=" + this.url);
+		all.add("--spring.datasource.username=sa");
+		all.add("--logging.level.root=WARN");
+		return CommandLine.run(BatchyardApplication.class, all.toArray(String[]::new));
+	}
+
+}
