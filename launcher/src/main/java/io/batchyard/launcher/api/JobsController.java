@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import io.batchyard.jobs.launch.JobParameterValues;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.api.ApiViews.JobView;
 import io.batchyard.launcher.api.ApiViews.LaunchView;

@@ -1,4 +1,4 @@
-package io.batchyard.launcher.api;
+package io.batchyard.jobs.launch;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -7,14 +7,22 @@ import java.util.Map;
 /**
  * JSON parameter values in Spring Batch's notation: a string stays as written
  * ({@code value} or {@code value,type,identifying}), a whole number becomes an
- * identifying Long, a fraction a Double, a boolean a Boolean.
+ * identifying Long, a fraction a Double, a boolean a Boolean. Shared by every trigger
+ * that takes JSON (the HTTP API, the SQS launch queue) so they read the same body the
+ * same way.
  */
-final class JobParameterValues {
+public final class JobParameterValues {
 
 	private JobParameterValues() {
 	}
 
-	static Map<String, String> fromJson(Map<String, Object> values) {
+	/**
+	 * Converts JSON values to Spring Batch's notation.
+	 * @param values the values as a JSON library reads them (String, Number, Boolean)
+	 * @return the parameters, in the given order
+	 * @throws IllegalArgumentException if a value is null, an object or an array
+	 */
+	public static Map<String, String> fromJson(Map<String, Object> values) {
 		Map<String, String> parameters = new LinkedHashMap<>();
 		if (values == null) {
 			return parameters;

@@ -1,0 +1,149 @@
+package io.batchyard.launcher.trigger.sqs;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.awspring.cloud.sqs.integration.SqsMessageDrivenChannelAdapter;
+import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
+import io.awspring.cloud.sqs.listener.SqsContainerOptions;
+import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
+import io.awspring.cloud.sqs.support.converter.SqsMessagingMessageConverter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.launcher.launch.JobLaunchService;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+
+/**
+ * Subscribes to the queue of every {@link QueueTrigger} bean: one integration flow per
+ * trigger, from an SQS message-driven adapter to a {@link LaunchMessageHandler}.
+ * <p>
+ * Starts after the runner node (its heartbeat and crash recovery run first) and stops
+ * before it, so no message is taken while the launch service refuses new launches.
+ */
+class QueueTriggerSubscriptions implements SmartLifecycle {
+
+	/** Later than {@code RunnerLifecycle.PHASE}: started after it, stopped before it. */
+	static final int PHASE = Integer.MAX_VALUE - 1024;
+
+	private static final Log logger = LogFactory.getLog(QueueTriggerSubscriptions.class);
+
+	private final List<QueueTrigger> triggers;
+
+	private final SqsAsyncClient sqs;
+
+	private final SqsTriggerProperties properties;
+
+	private final IntegrationFlowContext flowContext;
+
+	private final JobLaunchService launchService;
+
+	private final TriggerActivity activity;
+
+	private final List<IntegrationFlowRegistration> registrations = new ArrayList<>();
+
+	private volatile boolean running;
+
+	QueueTriggerSubscriptions(List<QueueTrigger> triggers, SqsAsyncClient sqs, SqsTriggerProperties properties,
+			IntegrationFlowContext flowContext, JobLaunchService launchService, TriggerActivity activity) {
+		this.triggers = List.copyOf(triggers);
+		this.sqs = sqs;
+		this.properties = properties;
+		this.flowContext = flowContext;
+		this.launchService = launchService;
+		this.activity = activity;
+		Set<String> names = new HashSet<>();
+		for (QueueTrigger trigger : this.triggers) {
+			if (!names.add(trigger.name())) {
+				// Names tag the metrics and the dashboard: two triggers must not share
+				// one.
+				throw new IllegalStateException("Two queue triggers are named '" + trigger.name() + "'");
+			}
+		}
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		QueueProvisioner provisioner = new QueueProvisioner(this.sqs, this.properties);
+		for (QueueTrigger trigger : this.triggers) {
+			if (this.properties.createQueues()) {
+				provisioner.provision(trigger.queue());
+			}
+			this.activity.register(trigger.name());
+			IntegrationFlow flow = IntegrationFlow.from(adapter(trigger))
+				.handle(new LaunchMessageHandler(trigger, this.launchService, this.activity))
+				.get();
+			this.registrations.add(this.flowContext.registration(flow)
+				.id("sqsTrigger." + trigger.name())
+				.setDescription("SQS trigger " + trigger.name() + " on queue " + trigger.queue())
+				.register());
+			logger.info("Listening to queue=" + trigger.queue() + " for trigger=" + trigger.name());
+		}
+		this.running = true;
+	}
+
+	private SqsMessageDrivenChannelAdapter adapter(QueueTrigger trigger) {
+		SqsMessageDrivenChannelAdapter adapter = new SqsMessageDrivenChannelAdapter(this.sqs, trigger.queue());
+		adapter.setSqsContainerOptions(containerOptions());
+		adapter.setPhase(PHASE);
+		return adapter;
+	}
+
+	private SqsContainerOptions containerOptions() {
+		// The body is always handed over as the raw string: the default converter would
+		// otherwise load and instantiate whatever class a "JavaType" attribute names.
+		SqsMessagingMessageConverter converter = new SqsMessagingMessageConverter();
+		converter.setPayloadTypeMapper((message) -> null);
+		int concurrency = this.properties.maxConcurrentMessages();
+		return SqsContainerOptions.builder()
+			// The handler deletes a message itself, only once its launch is accepted or
+			// found to be a duplicate; see LaunchMessageHandler.
+			.acknowledgementMode(AcknowledgementMode.MANUAL)
+			// Delete at once rather than in batches: launches are rare, and a delete lost
+			// in a batch at shutdown would only cost a duplicate anyway.
+			.acknowledgementInterval(java.time.Duration.ZERO)
+			.acknowledgementThreshold(0)
+			.messageAttributeNames(List.of("All"))
+			.messageSystemAttributeNames(List.of(MessageSystemAttributeName.ALL))
+			.maxConcurrentMessages(concurrency)
+			.maxMessagesPerPoll(Math.min(concurrency, 10))
+			.pollTimeout(this.properties.pollTimeout())
+			.messageVisibility(this.properties.visibilityTimeout())
+			// A missing production queue is a deployment error, not something to paper
+			// over with a queue that has no dead-letter queue.
+			.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
+			.messageConverter(converter)
+			.build();
+	}
+
+	@Override
+	public synchronized void stop() {
+		for (IntegrationFlowRegistration registration : this.registrations) {
+			registration.stop();
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

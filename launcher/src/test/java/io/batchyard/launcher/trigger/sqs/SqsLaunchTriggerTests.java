@@ -1,0 +1,227 @@
+package io.batchyard.launcher.trigger.sqs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.launcher.trigger.sqs.TriggerActivity.Outcome;
+import io.batchyard.test.ElasticMqServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole application against a real ElasticMQ: the launch queue, and a second trigger
+ * (proving every {@link QueueTrigger} bean is subscribed) that takes the bad messages, so
+ * the launch queue's dead-letter queue stays empty for the other tests.
+ */
+@BatchyardTest
+@TestPropertySource(properties = { "batchyard.launcher.sqs.enabled=true", "batchyard.launcher.sqs.create-queues=true",
+		"batchyard.launcher.sqs.max-receive-count=2", "batchyard.launcher.sqs.visibility-timeout=2s",
+		"batchyard.launcher.sqs.poll-timeout=1s" })
+class SqsLaunchTriggerTests {
+
+	private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+	private static final String LAUNCH_QUEUE = "launch-" + RUN;
+
+	private static final String OTHER_QUEUE = "other-" + RUN;
+
+	private static final String JOB = "repositoryPurgeJob";
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@DynamicPropertySource
+	static void sqs(DynamicPropertyRegistry registry) {
+		registry.add("spring.cloud.aws.sqs.endpoint", ElasticMqServer::endpoint);
+		registry.add("batchyard.launcher.sqs.launch-queue", () -> LAUNCH_QUEUE);
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class OtherTrigger {
+
+		@Bean
+		QueueTrigger otherQueueTrigger() {
+			return new QueueTrigger("other", OTHER_QUEUE, new JsonLaunchMessageMapper(JsonMapper.shared()));
+		}
+
+	}
+
+	@Autowired
+	SqsAsyncClient sqs;
+
+	@Autowired
+	JobRepository jobRepository;
+
+	@Autowired
+	JobRepositoryTestUtils repositoryUtils;
+
+	@Autowired
+	TriggerActivity activity;
+
+	@Autowired
+	MeterRegistry meterRegistry;
+
+	@AfterEach
+	void cleanUp() {
+		await().atMost(WAIT)
+			.until(() -> instances().stream().allMatch((instance) -> !lastStatus(instance).isRunning()));
+		this.repositoryUtils.removeJobExecutions();
+	}
+
+	@Test
+	void launchesTheJobOnceAndDeletesTheMessage() {
+		double launched = counter("launch", Outcome.LAUNCHED);
+
+		send(LAUNCH_QUEUE, launchBody("2026-11-23T00:00:00Z"));
+
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(instances()).singleElement()
+				.satisfies((instance) -> assertThat(lastStatus(instance)).isEqualTo(BatchStatus.COMPLETED)));
+		JobInstance instance = instances().get(0);
+		assertThat(this.jobRepository.getJobExecutions(instance)).hasSize(1);
+		assertThat(this.jobRepository.getJobExecutions(instance).get(0).getJobParameters().getString("asOf"))
+			.isEqualTo("2026-11-23T00:00:00Z");
+		awaitEmpty(LAUNCH_QUEUE);
+		assertThat(messageCount(LAUNCH_QUEUE + "-dlq")).isZero();
+		assertThat(counter("launch", Outcome.LAUNCHED)).isEqualTo(launched + 1);
+	}
+
+	@Test
+	void deletesADuplicateWithoutASecondInstance() {
+		double launched = counter("launch", Outcome.LAUNCHED);
+		double duplicates = counter("launch", Outcome.DUPLICATE);
+		String body = launchBody("2026-11-23T00:00:00Z");
+
+		send(LAUNCH_QUEUE, body);
+		await().atMost(WAIT)
+			.until(() -> instances().size() == 1 && lastStatus(instances().get(0)) == BatchStatus.COMPLETED);
+		awaitEmpty(LAUNCH_QUEUE);
+		assertThat(counter("launch", Outcome.LAUNCHED)).isEqualTo(launched + 1);
+		send(LAUNCH_QUEUE, body);
+
+		await().atMost(WAIT).until(() -> counter("launch", Outcome.DUPLICATE) > duplicates);
+		awaitEmpty(LAUNCH_QUEUE);
+		assertThat(counter("launch", Outcome.DUPLICATE)).isEqualTo(duplicates + 1);
+		assertThat(instances()).hasSize(1);
+		assertThat(this.jobRepository.getJobExecutions(instances().get(0))).hasSize(1);
+		assertThat(messageCount(LAUNCH_QUEUE + "-dlq")).isZero();
+		assertThat(counter("launch", Outcome.LAUNCHED)).isEqualTo(launched + 1);
+	}
+
+	@Test
+	void movesBadMessagesToTheDeadLetterQueueAndKeepsListening() {
+		double rejected = counter("other", Outcome.REJECTED);
+		double launched = counter("other", Outcome.LAUNCHED);
+
+		String unparseable = send(OTHER_QUEUE, "{\"job\": ");
+		String unknownJob = send(OTHER_QUEUE, "{\"job\": \"noSuchJob\", \"parameters\": {}}");
+
+		await().atMost(WAIT).until(() -> messageCount(OTHER_QUEUE + "-dlq") == 2);
+		List<Message> dead = receiveAll(OTHER_QUEUE + "-dlq");
+		assertThat(dead).extracting(Message::messageId).containsExactlyInAnyOrder(unparseable, unknownJob);
+		// maxReceiveCount 2: each bad message was received, and refused, twice.
+		assertThat(counter("other", Outcome.REJECTED)).isEqualTo(rejected + 4);
+		assertThat(this.activity.lastError("other")).hasValueSatisfying((error) -> {
+			assertThat(error.outcome()).isEqualTo(Outcome.REJECTED);
+			assertThat(error.messageId()).isIn(unparseable, unknownJob);
+			assertThat(error.reason()).satisfiesAnyOf((reason) -> assertThat(reason).startsWith("Body is not JSON: "),
+					(reason) -> assertThat(reason).startsWith("UNKNOWN_JOB: No job named 'noSuchJob'"));
+		});
+
+		send(OTHER_QUEUE, launchBody("2026-11-22T00:00:00Z"));
+
+		await().atMost(WAIT)
+			.until(() -> instances().size() == 1 && lastStatus(instances().get(0)) == BatchStatus.COMPLETED);
+		awaitEmpty(OTHER_QUEUE);
+		assertThat(counter("other", Outcome.LAUNCHED)).isEqualTo(launched + 1);
+		assertThat(messageCount(LAUNCH_QUEUE + "-dlq")).isZero();
+	}
+
+	@Test
+	void registersEveryCounterOfEveryTriggerAtZero() {
+		for (String trigger : List.of("launch", "other")) {
+			for (Outcome outcome : Outcome.values()) {
+				assertThat(this.meterRegistry.find(TriggerActivity.METER)
+					.tag("trigger", trigger)
+					.tag("outcome", outcome.tag())
+					.counter()).as(trigger + " " + outcome).isNotNull();
+			}
+		}
+	}
+
+	private double counter(String trigger, Outcome outcome) {
+		return this.meterRegistry.get(TriggerActivity.METER)
+			.tag("trigger", trigger)
+			.tag("outcome", outcome.tag())
+			.counter()
+			.count();
+	}
+
+	private static String launchBody(String asOf) {
+		return "{\"job\": \"" + JOB + "\", \"parameters\": {\"asOf\": \"" + asOf + "\"}}";
+	}
+
+	private List<JobInstance> instances() {
+		return this.jobRepository.getJobInstances(JOB, 0, 100);
+	}
+
+	private BatchStatus lastStatus(JobInstance instance) {
+		JobExecution last = this.jobRepository.getLastJobExecution(instance);
+		return (last != null) ? last.getStatus() : BatchStatus.UNKNOWN;
+	}
+
+	private String url(String queue) {
+		return this.sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();
+	}
+
+	private String send(String queue, String body) {
+		return this.sqs.sendMessage((request) -> request.queueUrl(url(queue)).messageBody(body)).join().messageId();
+	}
+
+	/** Visible plus in flight: zero means the message was deleted, not just received. */
+	private int messageCount(String queue) {
+		Map<QueueAttributeName, String> attributes = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(url(queue))
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.join()
+			.attributes();
+		return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+				+ Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+	}
+
+	private void awaitEmpty(String queue) {
+		await().atMost(WAIT).until(() -> messageCount(queue) == 0);
+	}
+
+	private List<Message> receiveAll(String queue) {
+		return this.sqs
+			.receiveMessage((request) -> request.queueUrl(url(queue)).maxNumberOfMessages(10).waitTimeSeconds(1))
+			.join()
+			.messages();
+	}
+
+}
