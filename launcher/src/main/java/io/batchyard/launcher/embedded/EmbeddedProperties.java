@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The local AWS emulators of the embedded default, started in this process on 127.0.0.1.
- * Production turns both off and talks to AWS.
+ * Off unless enabled: the {@code embedded} profile (the default one) turns both on.
  *
  * @param sqs ElasticMQ, an SQS-compatible server
  * @param dynamodb DynamoDB Local
@@ -28,7 +28,7 @@ public record EmbeddedProperties(@DefaultValue @Valid Sqs sqs, @DefaultValue @Va
 	 * @param enabled whether to start it
 	 * @param port its loopback port
 	 */
-	public record Sqs(@DefaultValue("true") boolean enabled, @DefaultValue("9324") @Min(1) @Max(65535) int port) {
+	public record Sqs(@DefaultValue("false") boolean enabled, @DefaultValue("9324") @Min(1) @Max(65535) int port) {
 
 	}
 
@@ -40,7 +40,7 @@ public record EmbeddedProperties(@DefaultValue @Valid Sqs sqs, @DefaultValue @Va
 	 * @param port its loopback port
 	 * @param dbPath the directory of its database file
 	 */
-	public record Dynamodb(@DefaultValue("true") boolean enabled, @DefaultValue("8000") @Min(1) @Max(65535) int port,
+	public record Dynamodb(@DefaultValue("false") boolean enabled, @DefaultValue("8000") @Min(1) @Max(65535) int port,
 			@DefaultValue("./var/dynamodb") @NotNull Path dbPath) {
 
 	}

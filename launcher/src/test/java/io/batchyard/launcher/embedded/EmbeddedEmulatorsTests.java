@@ -42,8 +42,11 @@ class EmbeddedEmulatorsTests {
 		int sqsPort = FreePorts.next();
 		int dynamoDbPort = FreePorts.next();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BatchyardApplication.class).run(
-				"--server.port=0", "--batchyard.embedded.sqs.enabled=true", "--batchyard.embedded.sqs.port=" + sqsPort,
-				"--batchyard.embedded.dynamodb.enabled=true", "--batchyard.embedded.dynamodb.port=" + dynamoDbPort,
+				// The shipped embedded profile, with only ports, paths and the database
+				// moved.
+				"--spring.profiles.active=embedded", "--server.port=0",
+				"--spring.datasource.url=jdbc:h2:mem:embedded-" + sqsPort + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
+				"--batchyard.embedded.sqs.port=" + sqsPort, "--batchyard.embedded.dynamodb.port=" + dynamoDbPort,
 				"--batchyard.embedded.dynamodb.db-path=" + dynamoDbPath, "--batchyard.launcher.sqs.enabled=true",
 				"--batchyard.launcher.sqs.poll-timeout=1s")) {
 			// The application's own client: its endpoint is the embedded port, and the

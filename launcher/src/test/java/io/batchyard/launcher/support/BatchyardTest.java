@@ -13,9 +13,9 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 
 /**
  * The launcher's application context for tests: the whole application on its own
- * in-memory H2 database (see {@code src/test/resources/application.properties}), MockMvc,
- * and Spring Batch's test utilities. Add {@link PostgresTest} to run the same context on
- * a real PostgreSQL.
+ * in-memory H2 database (see {@code src/test/resources/config/application.properties}),
+ * MockMvc, and Spring Batch's test utilities. Add {@link PostgresTest} to run the same
+ * context on a real PostgreSQL.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
