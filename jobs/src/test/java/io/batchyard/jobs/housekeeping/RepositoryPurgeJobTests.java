@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.batchyard.jobs.support.JobsTest;
-import io.batchyard.jobs.support.RepositoryFixture;
+import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

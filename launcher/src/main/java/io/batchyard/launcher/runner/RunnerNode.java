@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -70,9 +71,17 @@ public class RunnerNode {
 				"UPDATE BATCHYARD_NODE_EXECUTION SET NODE_ID = ?, CLAIMED_AT = ? WHERE JOB_EXECUTION_ID = ?", this.id,
 				now(), jobExecutionId);
 		if (updated == 0) {
-			this.jdbc.update(
-					"INSERT INTO BATCHYARD_NODE_EXECUTION (JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT) VALUES (?, ?, ?)",
-					jobExecutionId, this.id, now());
+			try {
+				this.jdbc.update(
+						"INSERT INTO BATCHYARD_NODE_EXECUTION (JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT) VALUES (?, ?, ?)",
+						jobExecutionId, this.id, now());
+			}
+			catch (DuplicateKeyException ex) {
+				// The launching thread and the job's own listener claim at the same time.
+				this.jdbc.update(
+						"UPDATE BATCHYARD_NODE_EXECUTION SET NODE_ID = ?, CLAIMED_AT = ? WHERE JOB_EXECUTION_ID = ?",
+						this.id, now(), jobExecutionId);
+			}
 		}
 	}
 

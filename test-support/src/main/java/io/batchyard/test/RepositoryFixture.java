@@ -1,4 +1,4 @@
-package io.batchyard.jobs.support;
+package io.batchyard.test;
 
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -13,8 +13,6 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes job-repository metadata as Spring Batch writes it, through the
@@ -36,8 +34,18 @@ public class RepositoryFixture {
 	}
 
 	public JobInstance instance(String jobName, String key) {
-		JobInstance instance = this.jobRepository.createJobInstance(jobName, parameters(key));
-		this.parameters.put(instance.getInstanceId(), parameters(key));
+		return instance(jobName, parameters(key));
+	}
+
+	/**
+	 * Creates an instance whose executions get the given parameters.
+	 * @param jobName the job
+	 * @param parameters the parameters, identifying and not
+	 * @return the instance
+	 */
+	public JobInstance instance(String jobName, JobParameters parameters) {
+		JobInstance instance = this.jobRepository.createJobInstance(jobName, parameters);
+		this.parameters.put(instance.getInstanceId(), parameters);
 		return instance;
 	}
 
@@ -81,7 +89,9 @@ public class RepositoryFixture {
 	 * @return its step execution
 	 */
 	public static StepExecution onlyStep(JobExecution execution) {
-		assertThat(execution.getStepExecutions()).hasSize(1);
+		if (execution.getStepExecutions().size() != 1) {
+			throw new IllegalStateException("Expected one step execution, got " + execution.getStepExecutions());
+		}
 		return execution.getStepExecutions().iterator().next();
 	}
 
