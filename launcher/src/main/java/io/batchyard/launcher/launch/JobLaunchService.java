@@ -190,7 +190,9 @@ public class JobLaunchService {
 			backOff(attempt);
 		}
 		return new LaunchRefusedException(Reason.ALREADY_RUNNING,
-				"Execution " + execution.getId() + " is being restarted by another request", execution.getId());
+				"Execution " + execution.getId()
+						+ " cannot be restarted yet: another restart or one of its steps is still running",
+				execution.getId());
 	}
 
 	/**
