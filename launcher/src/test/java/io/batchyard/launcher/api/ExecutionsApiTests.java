@@ -23,6 +23,7 @@ import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.ResultMatcher;
@@ -43,6 +44,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * {@code JobRepository} and real runs of {@code repositoryPurgeJob}.
  */
 @BatchyardTest
+// The node beats once at start-up only, so its own recovery of dead executions never
+// races
+// the recover endpoint under test.
+@TestPropertySource(properties = { "batchyard.runner.heartbeat-interval=1h", "batchyard.runner.heartbeat-timeout=1h" })
 class ExecutionsApiTests {
 
 	private static final String PURGE = "repositoryPurgeJob";
@@ -330,7 +335,7 @@ class ExecutionsApiTests {
 			.getId();
 		// Never claimed by a node and older than the heartbeat timeout: its process died.
 		this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET CREATE_TIME = ? WHERE JOB_EXECUTION_ID = ?",
-				Timestamp.valueOf(LocalDateTime.now().minusMinutes(5)), orphan);
+				Timestamp.valueOf(LocalDateTime.now().minusHours(2)), orphan);
 		this.mvc.perform(get("/api/executions/" + orphan))
 			.andExpect(jsonPath("$.allowedActions").value(equalTo(List.of("recover"))));
 		conflict(act(orphan, "stop"), orphan, "its runner node stopped sending heartbeats; recover it instead");
