@@ -3,8 +3,13 @@
 -- create one. H2 has no partial index: a generated column that is NULL unless the execution runs,
 -- under a unique index, enforces at most one running execution per instance. The launch service
 -- turns the violation into "already running".
+-- A simple CASE, not STATUS IN (...) nor ORs (which H2 turns into an IN): H2 compiles an IN list
+-- of constants with the session that created the column as its comparator, and once that
+-- connection closed (Flyway's, or a pooled one retired) every insert failed with "The database
+-- has been closed".
 ALTER TABLE BATCH_JOB_EXECUTION ADD COLUMN RUNNING_INSTANCE_ID BIGINT GENERATED ALWAYS AS
-	(CASE WHEN STATUS IN ('STARTING', 'STARTED', 'STOPPING') THEN JOB_INSTANCE_ID END);
+	(CASE STATUS WHEN 'STARTING' THEN JOB_INSTANCE_ID WHEN 'STARTED' THEN JOB_INSTANCE_ID
+		WHEN 'STOPPING' THEN JOB_INSTANCE_ID END);
 CREATE UNIQUE INDEX BATCH_JOB_EXECUTION_RUNNING_UN ON BATCH_JOB_EXECUTION (RUNNING_INSTANCE_ID);
 
 -- Foreign keys are not indexed by PostgreSQL: the purge, the restart look-ups and the

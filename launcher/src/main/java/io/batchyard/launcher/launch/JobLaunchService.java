@@ -12,6 +12,7 @@ import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.converter.DefaultJobParametersConverter;
 import org.springframework.batch.core.converter.JobParametersConverter;
@@ -77,13 +78,18 @@ public class JobLaunchService {
 		}
 		Job job = job(request.job());
 		JobParameters parameters = parameters(request.parameters());
+		validate(job, parameters);
+		JobExecution execution = start(job, parameters);
+		// Outside the retries: a failure here must not pass for a concurrent launch.
+		claimIfRunning(execution);
+		logger.info("Launched job=" + job.getName() + " execution=" + execution.getId() + " with " + parameters);
+		return execution;
+	}
+
+	private JobExecution start(Job job, JobParameters parameters) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				JobExecution execution = this.jobOperator.start(job, parameters);
-				claimIfRunning(execution);
-				logger
-					.info("Launched job=" + job.getName() + " execution=" + execution.getId() + " with " + parameters);
-				return execution;
+				return this.jobOperator.start(job, parameters);
 			}
 			catch (JobExecutionAlreadyRunningException ex) {
 				throw duplicate(job, parameters, Reason.ALREADY_RUNNING);
@@ -99,12 +105,10 @@ public class JobLaunchService {
 			}
 			catch (DataIntegrityViolationException | ConcurrencyFailureException | IllegalStateException ex) {
 				// A concurrent launch of the same instance won a race: the instance or
-				// the running
-				// execution now exists (unique keys), or the serializable create failed.
-				// Looking
-				// again finds it and answers "already running".
-				if (attempt == LAUNCH_ATTEMPTS || (ex instanceof IllegalStateException
-						&& !String.valueOf(ex.getMessage()).startsWith("Cannot find any job execution"))) {
+				// the running execution now exists (unique keys, or the instance DAO's
+				// own check), or the serializable create failed. Looking again finds it
+				// and answers "already running".
+				if (attempt == LAUNCH_ATTEMPTS || (ex instanceof IllegalStateException && !isLaunchRace(ex))) {
 					throw ex;
 				}
 				logger.debug("Concurrent launch of " + job.getName() + " " + parameters + ", looking again", ex);
@@ -120,22 +124,75 @@ public class JobLaunchService {
 	 * @return the new execution
 	 */
 	public JobExecution restart(long executionId) {
-		JobExecution execution = allowed(executionId, ExecutionAction.RESTART);
+		JobExecution execution;
 		try {
-			JobExecution restarted = this.jobOperator.restart(execution);
-			claimIfRunning(restarted);
-			logger.info("Restarted job=" + restarted.getJobInstance().getJobName() + " execution=" + executionId
-					+ " as execution=" + restarted.getId());
-			return restarted;
+			execution = allowed(executionId, ExecutionAction.RESTART);
+		}
+		catch (LaunchRefusedException ex) {
+			// Refused because a later execution exists: if it runs or completed, this is
+			// a duplicate of a restart that won, and the answer names that execution.
+			LaunchRefusedException duplicate = (ex.getReason() == Reason.NOT_ALLOWED)
+					? restartedMeanwhile(execution(executionId)) : null;
+			throw (duplicate != null) ? duplicate : ex;
+		}
+		JobExecution restarted;
+		try {
+			restarted = this.jobOperator.restart(execution);
 		}
 		catch (JobRestartException ex) {
+			// The operator wraps "already running" and "already complete": a concurrent
+			// restart of the same execution won.
+			if (ex.getCause() instanceof JobExecutionAlreadyRunningException
+					|| ex.getCause() instanceof JobInstanceAlreadyCompleteException) {
+				throw concurrentRestart(execution);
+			}
 			throw new LaunchRefusedException(Reason.NOT_ALLOWED,
 					"Execution " + executionId + " cannot be restarted: " + ex.getMessage());
 		}
 		catch (DataIntegrityViolationException | ConcurrencyFailureException ex) {
-			throw new LaunchRefusedException(Reason.ALREADY_RUNNING,
-					"Execution " + executionId + " is being restarted by another request", executionId);
+			throw concurrentRestart(execution);
 		}
+		claimIfRunning(restarted);
+		logger.info("Restarted job=" + restarted.getJobInstance().getJobName() + " execution=" + executionId
+				+ " as execution=" + restarted.getId());
+		return restarted;
+	}
+
+	/**
+	 * A duplicate restart: a later execution of the same instance runs or completed.
+	 * @param execution the execution asked to restart
+	 * @return the refusal naming the later execution, or {@code null} if there is none
+	 */
+	private LaunchRefusedException restartedMeanwhile(JobExecution execution) {
+		JobExecution last = this.jobRepository.getLastJobExecution(execution.getJobInstance());
+		if (last == null || last.getId() == execution.getId()) {
+			return null;
+		}
+		if (last.isRunning()) {
+			return new LaunchRefusedException(Reason.ALREADY_RUNNING, "Execution " + execution.getId()
+					+ " was restarted as execution " + last.getId() + ", which is running", last.getId());
+		}
+		if (last.getStatus() == BatchStatus.COMPLETED) {
+			return new LaunchRefusedException(Reason.ALREADY_COMPLETE, "Execution " + execution.getId()
+					+ " was restarted as execution " + last.getId() + ", which completed", last.getId());
+		}
+		return null;
+	}
+
+	private LaunchRefusedException concurrentRestart(JobExecution execution) {
+		// The winner's execution is committed before this restart's insert fails, but
+		// look again briefly in case the database reported the conflict first.
+		for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
+			LaunchRefusedException duplicate = restartedMeanwhile(execution);
+			if (duplicate != null) {
+				return duplicate;
+			}
+			backOff(attempt);
+		}
+		return new LaunchRefusedException(Reason.ALREADY_RUNNING,
+				"Execution " + execution.getId()
+						+ " cannot be restarted yet: another restart or one of its steps is still running",
+				execution.getId());
 	}
 
 	/**
@@ -281,6 +338,31 @@ public class JobLaunchService {
 					+ " (" + execution.getStatus() + "): " + state.refusal(action), executionId);
 		}
 		return execution;
+	}
+
+	/**
+	 * Spring Batch 6 creates the job instance before it validates the parameters: an
+	 * invalid launch would leave an instance without executions behind, and every later
+	 * launch with the same parameters would fail with "Cannot find any job execution".
+	 */
+	private static void validate(Job job, JobParameters parameters) {
+		try {
+			job.getJobParametersValidator().validate(parameters);
+		}
+		catch (InvalidJobParametersException ex) {
+			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Whether Spring Batch reports a concurrent launch of the same instance: a new
+	 * instance created by another launch between this one's look-up and insert, or seen
+	 * before its first execution was inserted (separate transactions).
+	 */
+	private static boolean isLaunchRace(RuntimeException ex) {
+		String message = String.valueOf(ex.getMessage());
+		return message.startsWith("Cannot find any job execution")
+				|| message.startsWith("JobInstance must not already exist");
 	}
 
 	private LaunchRefusedException duplicate(Job job, JobParameters parameters, Reason reason) {

@@ -1,0 +1,177 @@
+package io.batchyard.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The migrations of one database vendor, applied by Flyway to a fresh database the way
+ * the launcher applies them. Spring Boot resolves the launcher's
+ * {@code classpath:db/migration/{vendor}}; plain Flyway needs the vendor's folder.
+ */
+abstract class MigrationTests {
+
+	static final List<String> TABLES = List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION",
+			"BATCH_JOB_EXECUTION_PARAMS", "BATCH_JOB_EXECUTION_CONTEXT", "BATCH_STEP_EXECUTION",
+			"BATCH_STEP_EXECUTION_CONTEXT", "BATCHYARD_NODE", "BATCHYARD_NODE_EXECUTION", "BATCHYARD_SCHEDULE_FIRE");
+
+	private DataSource dataSource;
+
+	private MigrateResult migration;
+
+	/**
+	 * A fresh, empty database.
+	 * @return its data source
+	 */
+	abstract DataSource newDatabase();
+
+	/**
+	 * The vendor folder, as Spring Boot names it in {@code {vendor}}.
+	 * @return the folder under {@code db/migration}
+	 */
+	abstract String vendor();
+
+	/**
+	 * The SQL expression that draws the next value of a sequence.
+	 * @param sequence the sequence
+	 * @return the expression
+	 */
+	abstract String nextValue(String sequence);
+
+	@BeforeEach
+	void migrate() {
+		this.dataSource = newDatabase();
+		this.migration = Flyway.configure()
+			.dataSource(this.dataSource)
+			.locations("classpath:db/migration/" + vendor())
+			.load()
+			.migrate();
+	}
+
+	@Test
+	void appliesEveryMigrationToAFreshDatabase() {
+		assertThat(this.migration.success).isTrue();
+		assertThat(this.migration.migrationsExecuted).isEqualTo(2);
+		assertThat(this.migration.targetSchemaVersion).isEqualTo("2");
+	}
+
+	@Test
+	void createsTheBatchAndRunnerTablesEmpty() throws SQLException {
+		for (String table : TABLES) {
+			assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+		}
+	}
+
+	@Test
+	void migratingAgainChangesNothing() {
+		MigrateResult again = Flyway.configure()
+			.dataSource(this.dataSource)
+			.locations("classpath:db/migration/" + vendor())
+			.load()
+			.migrate();
+		assertThat(again.migrationsExecuted).isZero();
+	}
+
+	@Test
+	void allowsAtMostOneRunningExecutionPerInstance() throws SQLException {
+		long instance = insertInstance("guardedJob", "key-1");
+		long other = insertInstance("guardedJob", "key-2");
+		insertExecution(instance, "COMPLETED");
+		insertExecution(instance, "FAILED");
+		insertExecution(instance, "FAILED");
+		insertExecution(instance, "COMPLETED");
+		insertExecution(instance, "ABANDONED");
+		insertExecution(instance, "STOPPED");
+		long running = insertExecution(instance, "STARTED");
+		// Another instance may run at the same time.
+		insertExecution(other, "STARTED");
+		for (String status : List.of("STARTING", "STARTED", "STOPPING")) {
+			assertThatExceptionOfType(SQLException.class).as(status)
+				.isThrownBy(() -> insertExecution(instance, status))
+				.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("23"));
+		}
+		// Once the running execution ended, a new one may start.
+		update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'FAILED' WHERE JOB_EXECUTION_ID = " + running);
+		insertExecution(instance, "STARTING");
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = " + instance)).isEqualTo(8);
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = " + instance
+				+ " AND STATUS IN ('STARTING', 'STARTED', 'STOPPING')"))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void refusesToStartARunningExecutionWhileAnotherRuns() throws SQLException {
+		long instance = insertInstance("guardedJob", "key-1");
+		insertExecution(instance, "STOPPING");
+		long failed = insertExecution(instance, "FAILED");
+		assertThatExceptionOfType(SQLException.class).isThrownBy(
+				() -> update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED' WHERE JOB_EXECUTION_ID = " + failed));
+	}
+
+	@Test
+	void rejectsASecondInstanceWithTheSameKey() throws SQLException {
+		insertInstance("guardedJob", "key-1");
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> insertInstance("guardedJob", "key-1"));
+		insertInstance("otherJob", "key-1");
+	}
+
+	private long insertInstance(String jobName, String key) throws SQLException {
+		long id = count("SELECT " + nextValue("BATCH_JOB_INSTANCE_SEQ"));
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement insert = connection.prepareStatement(
+						"INSERT INTO BATCH_JOB_INSTANCE (JOB_INSTANCE_ID, VERSION, JOB_NAME, JOB_KEY) VALUES (?, 0, ?, ?)")) {
+			insert.setLong(1, id);
+			insert.setString(2, jobName);
+			insert.setString(3, key);
+			insert.executeUpdate();
+		}
+		return id;
+	}
+
+	private long insertExecution(long instance, String status) throws SQLException {
+		long id = count("SELECT " + nextValue("BATCH_JOB_EXECUTION_SEQ"));
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement insert = connection.prepareStatement(
+						"INSERT INTO BATCH_JOB_EXECUTION (JOB_EXECUTION_ID, VERSION, JOB_INSTANCE_ID, CREATE_TIME, STATUS)"
+								+ " VALUES (?, 0, ?, ?, ?)")) {
+			insert.setLong(1, id);
+			insert.setLong(2, instance);
+			insert.setTimestamp(3, Timestamp.valueOf(LocalDateTime.now()));
+			insert.setString(4, status);
+			insert.executeUpdate();
+		}
+		return id;
+	}
+
+	private void update(String sql) throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.executeUpdate(sql);
+		}
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(sql)) {
+			assertThat(result.next()).isTrue();
+			return result.getLong(1);
+		}
+	}
+
+}

@@ -1,0 +1,5 @@
+package io.batchyard.launcher.launch;
+
+class ConcurrentLaunchH2Tests extends ConcurrentLaunchTests {
+
+}
