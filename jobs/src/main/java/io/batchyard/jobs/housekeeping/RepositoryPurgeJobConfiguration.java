@@ -84,7 +84,12 @@ public class RepositoryPurgeJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * Step-scoped: its running totals belong to one step execution, so two purges running
+	 * at once (different {@code asOf}) never mix their reports.
+	 */
 	@Bean
+	@StepScope
 	public RepositoryPurgeWriter repositoryPurgeWriter(DataSource dataSource,
 			@Value("${spring.batch.jdbc.table-prefix:BATCH_}") String prefix) {
 		return new RepositoryPurgeWriter(new JobMetadataPurger(new NamedParameterJdbcTemplate(dataSource), prefix));

@@ -13,6 +13,7 @@ import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.converter.DefaultJobParametersConverter;
 import org.springframework.batch.core.converter.JobParametersConverter;
@@ -270,8 +271,18 @@ public class JobLaunchService {
 		boolean lastOfInstance = last == null || last.getId() == execution.getId();
 		Job job = this.jobRegistry.getJob(instance.getJobName());
 		boolean restartable = job != null && job.isRestartable();
-		boolean alive = !execution.getStatus().isRunning() || this.node.isRunnerAlive(execution.getId());
-		return new ExecutionState(execution.getStatus(), lastOfInstance, restartable, alive);
+		// A stop marks the job execution STOPPED at once (Spring Batch 6.0 sets its end
+		// time) while
+		// its step finishes the chunk in flight: until then it is still stopping, and
+		// neither a
+		// restart nor an abandon may race the running step.
+		BatchStatus status = execution.getStatus();
+		if (!status.isRunning()
+				&& execution.getStepExecutions().stream().anyMatch((step) -> step.getStatus().isRunning())) {
+			status = BatchStatus.STOPPING;
+		}
+		boolean alive = !status.isRunning() || this.node.isRunnerAlive(execution.getId());
+		return new ExecutionState(status, lastOfInstance, restartable, alive);
 	}
 
 	/**

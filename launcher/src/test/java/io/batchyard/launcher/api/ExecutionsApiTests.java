@@ -321,10 +321,12 @@ class ExecutionsApiTests {
 			.andExpect(jsonPath("$.status").value("STOPPED"))
 			.andExpect(jsonPath("$.endTime").exists())
 			.andExpect(jsonPath("$.steps[0].status").value("STARTED"));
-		conflict(act(running, "stop"), running, "it is not running");
-		conflict(act(running, "recover"), running, "it is not running (status STOPPED)");
-		// Restarting while its step still runs is refused by Spring Batch's step check.
-		conflict(act(running, "restart"), running, "cannot be restarted yet");
+		// Until its step ends it is still stopping: nothing may race the running step.
+		this.mvc.perform(get("/api/executions/" + running)).andExpect(jsonPath("$.allowedActions").isEmpty());
+		conflict(act(running, "stop"), running, "it is already stopping");
+		conflict(act(running, "recover"), running, "it is still running on a live runner node");
+		conflict(act(running, "restart"), running, "only a FAILED or STOPPED execution can be restarted");
+		conflict(act(running, "abandon"), running, "only a FAILED, STOPPED or UNKNOWN execution can be abandoned");
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Long.class)).isEqualTo(1);
 	}
 

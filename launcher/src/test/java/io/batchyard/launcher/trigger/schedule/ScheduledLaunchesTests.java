@@ -73,6 +73,14 @@ class ScheduledLaunchesTests {
 	@AfterEach
 	void cleanUp() {
 		this.launches.stop();
+		// Executions a test triggered may still be running: removing them would race
+		// their steps.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.jdbc
+				.queryForObject("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STATUS IN"
+						+ " ('STARTING', 'STARTED', 'STOPPING')", Integer.class) == 0
+					&& this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN"
+							+ " ('STARTING', 'STARTED', 'STOPPING')", Integer.class) == 0);
 		this.repositoryUtils.removeJobExecutions();
 		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
 		this.launches.start();
