@@ -36,12 +36,28 @@ public class BatchyardApplication {
 	 * stop them while the database is still open.
 	 */
 	private static void closeBeforeShutdownHooksOnSigterm(ConfigurableApplicationContext context) {
-		// A non-daemon thread: it keeps the JVM alive until it exits with the SIGTERM
-		// status.
-		Signal.handle(new Signal("TERM"), (signal) -> new Thread(() -> {
-			context.close();
-			System.exit(SIGTERM_EXIT);
-		}, "batchyard-shutdown").start());
+		Signal.handle(new Signal("TERM"), (signal) -> {
+			Thread shutdown = new Thread(() -> {
+				try {
+					context.close();
+				}
+				catch (RuntimeException | Error ex) {
+					// Still exit with the SIGTERM status: a failure while closing must
+					// not
+					// turn a terminated process into a clean exit.
+					System.err.println("batchyard: error while shutting down: " + ex);
+				}
+				finally {
+					System.exit(SIGTERM_EXIT);
+				}
+			}, "batchyard-shutdown");
+			// Explicitly non-daemon: a new thread inherits the daemon flag of the signal
+			// dispatcher that creates it, and a daemon would let the JVM exit with status
+			// 0
+			// as soon as the last job and web threads end, before this thread exits 143.
+			shutdown.setDaemon(false);
+			shutdown.start();
+		});
 	}
 
 }
