@@ -2,6 +2,7 @@ package io.batchyard.launcher.runner;
 
 import java.time.Clock;
 
+import io.batchyard.jobs.housekeeping.HousekeepingProperties;
 import io.batchyard.launcher.launch.JobLaunchService;
 
 import org.springframework.batch.core.configuration.JobRegistry;
@@ -71,8 +72,10 @@ class RunnerConfiguration {
 
 	@Bean
 	RunnerLifecycle runnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler taskScheduler, JobLaunchService launchService) {
-		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler, launchService);
+			JobOperator jobOperator, TaskScheduler taskScheduler, JobLaunchService launchService,
+			HousekeepingProperties housekeeping) {
+		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler, launchService,
+				housekeeping.retention());
 	}
 
 	@Bean

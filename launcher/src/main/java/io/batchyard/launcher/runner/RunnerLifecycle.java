@@ -43,23 +43,27 @@ public class RunnerLifecycle implements SmartLifecycle {
 
 	private final JobLaunchService launchService;
 
+	private final Duration retention;
+
 	private volatile boolean running;
 
 	private ScheduledFuture<?> heartbeat;
 
 	public RunnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler scheduler, JobLaunchService launchService) {
+			JobOperator jobOperator, TaskScheduler scheduler, JobLaunchService launchService, Duration retention) {
 		this.node = node;
 		this.properties = properties;
 		this.jobRepository = jobRepository;
 		this.jobOperator = jobOperator;
 		this.scheduler = scheduler;
 		this.launchService = launchService;
+		this.retention = retention;
 	}
 
 	@Override
 	public void start() {
 		this.node.register();
+		this.node.forgetNodesSilentFor(this.retention);
 		this.heartbeat = this.scheduler.scheduleWithFixedDelay(this::beat, this.properties.heartbeatInterval());
 		this.running = true;
 	}

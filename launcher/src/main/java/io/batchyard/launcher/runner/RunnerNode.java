@@ -53,6 +53,17 @@ public class RunnerNode {
 		logger.info("Runner node " + this.id + " (" + this.properties.role() + ") joined the job repository");
 	}
 
+	/**
+	 * Forgets nodes that have been silent longer than the retention: they stopped, or
+	 * died long ago and their executions were recovered.
+	 * @param retention the job repository's retention
+	 * @return how many were forgotten
+	 */
+	int forgetNodesSilentFor(Duration retention) {
+		return this.jdbc.update("DELETE FROM BATCHYARD_NODE WHERE HEARTBEAT_AT < ?",
+				Timestamp.from(this.clock.instant().minus(retention)));
+	}
+
 	void heartbeat() {
 		this.jdbc.update("UPDATE BATCHYARD_NODE SET HEARTBEAT_AT = ? WHERE NODE_ID = ?", now(), this.id);
 	}

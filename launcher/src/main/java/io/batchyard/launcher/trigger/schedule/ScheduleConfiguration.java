@@ -2,6 +2,7 @@ package io.batchyard.launcher.trigger.schedule;
 
 import java.time.Clock;
 
+import io.batchyard.jobs.housekeeping.HousekeepingProperties;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.runner.RunnerNode;
 
@@ -17,9 +18,10 @@ class ScheduleConfiguration {
 
 	@Bean
 	ScheduledLaunches scheduledLaunches(ScheduleProperties properties, JobLaunchService launchService,
-			JdbcTemplate jdbcTemplate, RunnerNode node, TaskScheduler taskScheduler, Clock clock) {
-		return new ScheduledLaunches(properties, launchService, new ScheduleFireLedger(jdbcTemplate), node,
-				taskScheduler, clock);
+			JdbcTemplate jdbcTemplate, RunnerNode node, TaskScheduler taskScheduler, Clock clock,
+			HousekeepingProperties housekeeping) {
+		return new ScheduledLaunches(properties, launchService,
+				new ScheduleFireLedger(jdbcTemplate, housekeeping.retention()), node, taskScheduler, clock);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.batchyard.launcher.trigger.schedule;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,8 +18,17 @@ class ScheduleFireLedger {
 
 	private final JdbcTemplate jdbc;
 
-	ScheduleFireLedger(JdbcTemplate jdbc) {
+	private final Duration retention;
+
+	/**
+	 * @param jdbc the shared database
+	 * @param retention how long fires are remembered (the job repository's retention):
+	 * the ledger only has to outlive the moment several nodes fire the same time, and the
+	 * dashboard shows the last fires
+	 */
+	ScheduleFireLedger(JdbcTemplate jdbc, Duration retention) {
 		this.jdbc = jdbc;
+		this.retention = retention;
 	}
 
 	/**
@@ -42,6 +52,9 @@ class ScheduleFireLedger {
 		this.jdbc.update(
 				"UPDATE BATCHYARD_SCHEDULE_FIRE SET JOB_EXECUTION_ID = ?, OUTCOME = ? WHERE SCHEDULE_NAME = ? AND FIRE_TIME = ?",
 				jobExecutionId, truncate(outcome), schedule, Timestamp.from(fireTime));
+		// A schedule firing every minute would otherwise add half a million rows a year.
+		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE WHERE SCHEDULE_NAME = ? AND FIRE_TIME < ?", schedule,
+				Timestamp.from(fireTime.minus(this.retention)));
 	}
 
 	LastFire last(String schedule) {

@@ -1,5 +1,6 @@
 package io.batchyard.launcher.trigger.schedule;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,8 @@ class ScheduledLaunchesTests {
 		this.launches.stop();
 		RunnerNode otherNode = new RunnerNode(this.jdbc, Clock.systemDefaultZone(), this.runnerProperties);
 		ScheduledLaunches otherLaunches = new ScheduledLaunches(this.properties, this.launchService,
-				new ScheduleFireLedger(this.jdbc), otherNode, this.taskScheduler, Clock.systemDefaultZone());
+				new ScheduleFireLedger(this.jdbc, Duration.ofDays(30)), otherNode, this.taskScheduler,
+				Clock.systemDefaultZone());
 		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
 		CyclicBarrier barrier = new CyclicBarrier(2);
 		ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -133,6 +135,31 @@ class ScheduledLaunchesTests {
 		assertThat(second.outcome()).startsWith("ALREADY_COMPLETE");
 		assertThat(second.jobExecutionId()).isEqualTo(first.jobExecutionId());
 		assertThat(this.jobRepository.getJobInstanceCount("repositoryPurgeJob")).isEqualTo(1);
+	}
+
+	@Test
+	void firingForgetsFiresOlderThanTheRetention() {
+		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
+		for (String old : List.of("2026-09-01T03:30:00Z", "2026-10-24T03:29:59Z", "2026-10-24T03:30:00Z")) {
+			this.jdbc.update(
+					"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT)"
+							+ " VALUES ('manual', ?, 'gone', ?)",
+					Timestamp.from(Instant.parse(old)), Timestamp.from(Instant.parse(old)));
+		}
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT)"
+						+ " VALUES ('new-year', ?, 'gone', ?)",
+				Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")),
+				Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")));
+		FireOutcome outcome = this.launches.fireOnce("manual", fireTime);
+		awaitCompleted(outcome.jobExecutionId());
+		// Kept: fires within the 30 days before this one (the boundary included), and
+		// other
+		// schedules' fires, which their own next fire prunes.
+		assertThat(this.jdbc.queryForList("SELECT FIRE_TIME FROM BATCHYARD_SCHEDULE_FIRE ORDER BY FIRE_TIME",
+				Timestamp.class))
+			.extracting(Timestamp::toInstant)
+			.containsExactly(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-10-24T03:30:00Z"), fireTime);
 	}
 
 	@Test
