@@ -39,7 +39,8 @@ public class HydraCollectionItemReader extends ItemStreamSupport implements Item
 
 	private int index;
 
-	private HydraCollectionItemReader(Builder builder) {
+	// Protected, not private: a step-scoped bean is proxied by subclassing.
+	protected HydraCollectionItemReader(Builder builder) {
 		this.client = builder.client;
 		this.call = builder.call;
 		this.firstPage = builder.firstPage;
