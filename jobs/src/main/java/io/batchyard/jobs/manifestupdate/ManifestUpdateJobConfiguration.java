@@ -1,7 +1,6 @@
 package io.batchyard.jobs.manifestupdate;
 
 import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -33,7 +32,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -201,15 +199,9 @@ public class ManifestUpdateJobConfiguration {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		NamedQueryProjection projection = new NamedQueryProjection(client(properties.dlcs()).build(),
 				properties.dlcs().orchestratorUrl(), properties.dlcs().namedQuery(), jdbc, JsonMapper.shared(), CLOCK);
-		BatchCompletion completion = new BatchCompletion(jdbc);
-		return new StepBuilder("fetchNamedQueryStep", jobRepository).tasklet((contribution, chunkContext) -> {
-			Map<String, Object> parameters = chunkContext.getStepContext().getJobParameters();
-			long customer = (Long) parameters.get(CUSTOMER);
-			long batch = (Long) parameters.get(BATCH_ID);
-			int canvases = projection.fetch(customer, batch, completion.manifestOf(customer, batch));
-			contribution.incrementWriteCount(canvases);
-			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		return new StepBuilder("fetchNamedQueryStep", jobRepository)
+			.tasklet(new FetchNamedQueryTasklet(projection, new BatchCompletion(jdbc)), transactionManager)
+			.build();
 	}
 
 	@Bean
@@ -256,16 +248,9 @@ public class ManifestUpdateJobConfiguration {
 			DataSource dataSource, BlobStore manifestUpdateBlobStore) {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		ManifestPublisher publisher = new ManifestPublisher(jdbc, manifestUpdateBlobStore, JsonMapper.shared());
-		BatchCompletion completion = new BatchCompletion(jdbc);
-		return new StepBuilder("mergeManifestStep", jobRepository).tasklet((contribution, chunkContext) -> {
-			Map<String, Object> parameters = chunkContext.getStepContext().getJobParameters();
-			long customer = (Long) parameters.get(CUSTOMER);
-			long batch = (Long) parameters.get(BATCH_ID);
-			int merged = publisher.publish(customer, batch, completion.manifestOf(customer, batch),
-					OffsetDateTime.now(CLOCK));
-			contribution.incrementWriteCount(merged);
-			return RepeatStatus.FINISHED;
-		}, transactionManager).build();
+		return new StepBuilder("mergeManifestStep", jobRepository)
+			.tasklet(new MergeManifestTasklet(publisher, new BatchCompletion(jdbc), CLOCK), transactionManager)
+			.build();
 	}
 
 	@Bean
