@@ -29,7 +29,7 @@ abstract class MigrationTests {
 	static final List<String> TABLES = List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION",
 			"BATCH_JOB_EXECUTION_PARAMS", "BATCH_JOB_EXECUTION_CONTEXT", "BATCH_STEP_EXECUTION",
 			"BATCH_STEP_EXECUTION_CONTEXT", "BATCHYARD_NODE", "BATCHYARD_NODE_EXECUTION", "BATCHYARD_SCHEDULE_FIRE",
-			"BATCHYARD_SKIPPED_ITEM");
+			"BATCHYARD_SKIPPED_ITEM", "manifests", "batches", "canvas_paintings", "batch_assets", "batch_canvases");
 
 	private DataSource dataSource;
 

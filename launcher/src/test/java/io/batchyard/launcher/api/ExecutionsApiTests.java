@@ -228,7 +228,8 @@ class ExecutionsApiTests {
 				.content("{\"parameters\": {\"asOf\": \"" + AS_OF + "\"}}"))
 			.andExpect(status().isNotFound())
 			.andExpect(jsonPath("$.status").value(404))
-			.andExpect(jsonPath("$.error").value(containsString("known jobs: [repositoryPurgeJob]")));
+			.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.allOf(containsString("known jobs: ["),
+					containsString("repositoryPurgeJob"), containsString("manifestUpdateJob"))));
 	}
 
 	@Test

@@ -1,0 +1,5 @@
+package io.batchyard.jobs.manifestupdate;
+
+class ManifestUpdateJobH2Tests extends ManifestUpdateJobTests {
+
+}

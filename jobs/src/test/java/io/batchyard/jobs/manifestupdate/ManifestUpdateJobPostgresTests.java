@@ -1,0 +1,8 @@
+package io.batchyard.jobs.manifestupdate;
+
+import io.batchyard.jobs.support.PostgresTest;
+
+@PostgresTest
+class ManifestUpdateJobPostgresTests extends ManifestUpdateJobTests {
+
+}

@@ -1,0 +1,52 @@
+package io.batchyard.readers.blob;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import io.batchyard.test.S3ProxyServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The same contract for both stores: a local directory, and S3 on a real S3-protocol
+ * server (S3Proxy).
+ */
+class BlobStoreTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void localDirectory() {
+		BlobStore store = LocalDirectoryBlobStore.builder().root(this.directory).build();
+		contract(store);
+		assertThatIllegalArgumentException().isThrownBy(() -> store.exists("../outside"))
+			.withMessage("Key '../outside' leaves the blob directory");
+	}
+
+	@Test
+	void s3() {
+		String bucket = "blobs-" + UUID.randomUUID().toString().substring(0, 8);
+		S3ProxyServer.createBucket(bucket);
+		contract(S3BlobStore.builder().client(S3ProxyServer.newClient()).bucket(bucket).prefix("p").build());
+	}
+
+	private static void contract(BlobStore store) {
+		String key = "staged/2/manifests/m1";
+		assertThat(store.exists(key)).isFalse();
+		assertThatExceptionOfType(NoSuchBlobException.class).isThrownBy(() -> store.read(key));
+		store.write(key, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+		assertThat(store.exists(key)).isTrue();
+		store.write(key, "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+		assertThat(new String(store.read(key), StandardCharsets.UTF_8)).isEqualTo("{\"a\":2}");
+		store.delete(key);
+		store.delete(key);
+		assertThat(store.exists(key)).isFalse();
+	}
+
+}
