@@ -33,6 +33,8 @@ public final class SnsQueryServer implements AutoCloseable {
 
 	private final AtomicInteger failuresToInject = new AtomicInteger();
 
+	private final AtomicInteger successesBeforeOutage = new AtomicInteger(-1);
+
 	private SnsQueryServer(HttpServer server) {
 		this.server = server;
 	}
@@ -77,6 +79,22 @@ public final class SnsQueryServer implements AutoCloseable {
 	public void clear() {
 		this.published.clear();
 		this.failuresToInject.set(0);
+		this.successesBeforeOutage.set(-1);
+	}
+
+	/**
+	 * Accepts this many more publishes, then answers every publish with HTTP 500 until
+	 * {@link #recover()}: an outage that outlasts the client's retries.
+	 * @param successes publishes still accepted
+	 */
+	public void outageAfter(int successes) {
+		this.successesBeforeOutage.set(successes);
+	}
+
+	/** Ends an outage. */
+	public void recover() {
+		this.successesBeforeOutage.set(-1);
+		this.failuresToInject.set(0);
 	}
 
 	/**
@@ -95,7 +113,8 @@ public final class SnsQueryServer implements AutoCloseable {
 				respond(exchange, 400, error("InvalidAction", "Unsupported action '" + action + "'", "Sender"));
 				return;
 			}
-			if (this.failuresToInject.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			boolean outage = this.successesBeforeOutage.getAndUpdate((n) -> (n > 0) ? n - 1 : n) == 0;
+			if (outage || this.failuresToInject.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 				respond(exchange, 500, error("InternalError", "Injected fault", "Receiver"));
 				return;
 			}
