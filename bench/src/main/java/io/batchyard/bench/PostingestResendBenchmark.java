@@ -96,6 +96,9 @@ public final class PostingestResendBenchmark {
 
 		// The job, on the real step, reader and writer.
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class).run(
+				"--batchyard.jobs.postingest.queues[0].queue-alias=CC",
+				"--batchyard.jobs.postingest.queues[0].queue-order=1",
+				"--batchyard.jobs.postingest.queues[0].retention=14d",
 				"--batchyard.jobs.postingest.queues[0].queue-url=" + queueUrl,
 				"--batchyard.jobs.postingest.chunk-size=" + chunkSize, "--bench.dynamodb=" + dynamoEndpoint,
 				"--bench.sqs=" + sqsEndpoint);

@@ -190,7 +190,8 @@ public class PostingestJobsConfiguration {
 			.build();
 		SnsPublisher publisher = (properties.topicArn() != null && !properties.topicArn().isBlank())
 				? SnsPublisher.builder().client(sns.getObject()).topicArn(properties.topicArn()).build() : null;
-		return new PostingestWriter(sender, publisher, dynamoDb, properties.tableName(), Clock.systemUTC());
+		return new PostingestWriter(sender, publisher, dynamoDb, properties.tableName(), Clock.systemUTC(),
+				properties.transactionalUpdates());
 	}
 
 }

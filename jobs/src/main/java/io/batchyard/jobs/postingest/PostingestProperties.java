@@ -3,7 +3,6 @@ package io.batchyard.jobs.postingest;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -29,16 +28,20 @@ import org.springframework.validation.annotation.Validated;
  * @param skipLimit the most rows one step execution may skip before it fails
  * @param sendAttempts attempts per SQS batch entry that SQS fails, the first included
  * @param sendBackOff the wait before retrying failed entries; it doubles each time
+ * @param transactionalUpdates whether the row changes of a chunk go in
+ * {@code TransactWriteItems} calls of up to 100 (one call instead of one per row; a
+ * transactional write costs twice the write capacity of a plain one), falling back to one
+ * call per row when a condition fails
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.postingest")
 public record PostingestProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("postingest-state") @NotBlank String tableName,
 		@DefaultValue("QueueLastQueuedIdx") @NotBlank String indexName,
-		@DefaultValue("ingested_") @NotNull String attributePrefix, String topicArn,
-		@DefaultValue @Valid List<Queue> queues, @DefaultValue("100") @Min(1) int chunkSize,
-		@DefaultValue("1000") @Min(1) int skipLimit, @DefaultValue("4") @Min(1) int sendAttempts,
-		@DefaultValue("200ms") @NotNull Duration sendBackOff) {
+		@DefaultValue("ingested_") @NotNull String attributePrefix, String topicArn, @DefaultValue List<Queue> queues,
+		@DefaultValue("100") @Min(1) int chunkSize, @DefaultValue("1000") @Min(1) int skipLimit,
+		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff,
+		@DefaultValue("false") boolean transactionalUpdates) {
 
 	public PostingestProperties {
 		if (enabled) {

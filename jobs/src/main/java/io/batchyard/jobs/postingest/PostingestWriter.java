@@ -18,7 +18,12 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -46,10 +51,15 @@ public class PostingestWriter implements ItemWriter<Transition> {
 
 	private final String tableName;
 
+	private static final int MAX_TRANSACTION = 100;
+
 	private final Clock clock;
 
+	private final boolean transactional;
+
 	public PostingestWriter(SqsBatchSender sender, SnsPublisher publisher, DynamoDbAsyncClient dynamoDb,
-			String tableName, Clock clock) {
+			String tableName, Clock clock, boolean transactional) {
+		this.transactional = transactional;
 		this.sender = sender;
 		this.publisher = publisher;
 		this.dynamoDb = dynamoDb;
@@ -77,8 +87,70 @@ public class PostingestWriter implements ItemWriter<Transition> {
 			}
 		}
 		String now = this.clock.instant().toString();
+		List<Transition> all = new ArrayList<>(chunk.getItems());
+		List<Transition> individually = new ArrayList<>();
+		for (int from = 0; from < all.size(); from += MAX_TRANSACTION) {
+			List<Transition> group = all.subList(from, Math.min(from + MAX_TRANSACTION, all.size()));
+			if (!this.transactional || group.size() < 2 || !inOneTransaction(group, now)) {
+				individually.addAll(group);
+			}
+		}
+		changeIndividually(individually, now);
+	}
+
+	/**
+	 * Applies a group of changes in one {@code TransactWriteItems} call: on DynamoDB
+	 * Local, and for DynamoDB's request overhead, far cheaper than one call per row. If
+	 * any condition fails (or the transaction conflicts), nothing is applied and the
+	 * group falls back to one call per row, which tells the rows apart.
+	 */
+	private boolean inOneTransaction(List<Transition> group, String now) {
+		List<TransactWriteItem> items = new ArrayList<>();
+		for (Transition transition : group) {
+			Object request = request(transition, now);
+			if (request instanceof UpdateItemRequest update) {
+				items.add(TransactWriteItem.builder()
+					.update(Update.builder()
+						.tableName(update.tableName())
+						.key(update.key())
+						.updateExpression(update.updateExpression())
+						.conditionExpression(update.conditionExpression())
+						.expressionAttributeNames(update.expressionAttributeNames())
+						.expressionAttributeValues(update.expressionAttributeValues())
+						.build())
+					.build());
+			}
+			else {
+				DeleteItemRequest delete = (DeleteItemRequest) request;
+				items.add(TransactWriteItem.builder()
+					.delete(Delete.builder()
+						.tableName(delete.tableName())
+						.key(delete.key())
+						.conditionExpression(delete.conditionExpression())
+						.expressionAttributeNames(delete.expressionAttributeNames())
+						.expressionAttributeValues(delete.expressionAttributeValues())
+						.build())
+					.build());
+			}
+		}
+		try {
+			this.dynamoDb.transactWriteItems((b) -> b.transactItems(items)).join();
+			return true;
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof TransactionCanceledException canceled) {
+				logger.info("Transaction of " + group.size() + " row changes canceled ("
+						+ canceled.cancellationReasons().stream().map(CancellationReason::code).distinct().toList()
+						+ "); applying them one by one");
+				return false;
+			}
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
+		}
+	}
+
+	private void changeIndividually(List<Transition> transitions, String now) {
 		List<CompletableFuture<?>> changes = new ArrayList<>();
-		for (Transition transition : chunk) {
+		for (Transition transition : transitions) {
 			changes.add(change(transition, now).exceptionally((failure) -> {
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 				if (cause instanceof ConditionalCheckFailedException) {
@@ -104,11 +176,17 @@ public class PostingestWriter implements ItemWriter<Transition> {
 	}
 
 	private CompletableFuture<?> change(Transition transition, String now) {
+		Object request = request(transition, now);
+		return (request instanceof UpdateItemRequest update) ? this.dynamoDb.updateItem(update)
+				: this.dynamoDb.deleteItem((DeleteItemRequest) request);
+	}
+
+	private Object request(Transition transition, String now) {
 		PostingestRow row = transition.row();
 		Map<String, AttributeValue> key = Map.of(PostingestRow.ASSET_ID, AttributeValue.fromS(row.assetId()),
 				PostingestRow.BATCH_ID, AttributeValue.fromS(row.batchId()));
 		return switch (transition.kind()) {
-			case ENQUEUE -> this.dynamoDb.updateItem(UpdateItemRequest.builder()
+			case ENQUEUE -> UpdateItemRequest.builder()
 				.tableName(this.tableName)
 				.key(key)
 				.updateExpression("SET #q = :target, firstQueued = :now, lastQueued = :now")
@@ -116,8 +194,8 @@ public class PostingestWriter implements ItemWriter<Transition> {
 				.expressionAttributeNames(Map.of("#q", PostingestRow.QUEUE))
 				.expressionAttributeValues(Map.of(":target", AttributeValue.fromS(transition.target().alias()), ":now",
 						AttributeValue.fromS(now)))
-				.build());
-			case ADVANCE -> this.dynamoDb.updateItem(UpdateItemRequest.builder()
+				.build();
+			case ADVANCE -> UpdateItemRequest.builder()
 				.tableName(this.tableName)
 				.key(key)
 				.updateExpression("SET #q = :target, firstQueued = :now, lastQueued = :now")
@@ -126,16 +204,16 @@ public class PostingestWriter implements ItemWriter<Transition> {
 						Map.of("#q", PostingestRow.QUEUE, "#result", transition.confirmationAttribute()))
 				.expressionAttributeValues(Map.of(":target", AttributeValue.fromS(transition.target().alias()),
 						":current", AttributeValue.fromS(row.queue()), ":now", AttributeValue.fromS(now)))
-				.build());
-			case COMPLETE -> this.dynamoDb.deleteItem(DeleteItemRequest.builder()
+				.build();
+			case COMPLETE -> DeleteItemRequest.builder()
 				.tableName(this.tableName)
 				.key(key)
 				.conditionExpression("#q = :current AND attribute_exists(#result)")
 				.expressionAttributeNames(
 						Map.of("#q", PostingestRow.QUEUE, "#result", transition.confirmationAttribute()))
 				.expressionAttributeValues(Map.of(":current", AttributeValue.fromS(row.queue())))
-				.build());
-			case RESEND -> this.dynamoDb.updateItem(UpdateItemRequest.builder()
+				.build();
+			case RESEND -> UpdateItemRequest.builder()
 				.tableName(this.tableName)
 				.key(key)
 				.updateExpression("SET lastQueued = :now")
@@ -143,7 +221,7 @@ public class PostingestWriter implements ItemWriter<Transition> {
 				.expressionAttributeNames(Map.of("#q", PostingestRow.QUEUE))
 				.expressionAttributeValues(
 						Map.of(":current", AttributeValue.fromS(row.queue()), ":now", AttributeValue.fromS(now)))
-				.build());
+				.build();
 		};
 	}
 
