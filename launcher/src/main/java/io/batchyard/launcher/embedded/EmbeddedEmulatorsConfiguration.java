@@ -2,6 +2,11 @@ package io.batchyard.launcher.embedded;
 
 import java.util.Map;
 
+import io.batchyard.jobs.postingest.PostingestProperties;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -25,6 +30,8 @@ class EmbeddedEmulatorsConfiguration {
 
 	static final String DYNAMODB_SERVER = "embeddedDynamoDbServer";
 
+	static final String SNS_SERVER = "embeddedSnsServer";
+
 	@Bean(SQS_SERVER)
 	@ConditionalOnProperty(name = "batchyard.embedded.sqs.enabled", havingValue = "true", matchIfMissing = true)
 	EmbeddedSqsServer embeddedSqsServer(EmbeddedProperties properties) {
@@ -37,6 +44,21 @@ class EmbeddedEmulatorsConfiguration {
 		return new EmbeddedDynamoDbServer(properties.dynamodb().port(), properties.dynamodb().dbPath());
 	}
 
+	@Bean(SNS_SERVER)
+	@ConditionalOnProperty(name = "batchyard.embedded.sns.enabled", havingValue = "true")
+	EmbeddedSnsServer embeddedSnsServer(EmbeddedProperties properties) {
+		return new EmbeddedSnsServer(properties.sns().port());
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "batchyard.embedded.postingest.provision", havingValue = "true")
+	EmbeddedPostingestSetup embeddedPostingestSetup(EmbeddedProperties properties,
+			ObjectProvider<PostingestProperties> postingest, ObjectProvider<DynamoDbClient> dynamoDb,
+			ObjectProvider<SqsAsyncClient> sqs) {
+		return new EmbeddedPostingestSetup(java.nio.file.Path.of(properties.postingest().sampleRows()),
+				postingest.getIfAvailable(), dynamoDb.getObject(), sqs.getObject());
+	}
+
 	@Bean
 	static BeanFactoryPostProcessor embeddedEmulatorClients() {
 		// By class name: the DynamoDB client beans come later, with the jobs that use
@@ -45,7 +67,8 @@ class EmbeddedEmulatorsConfiguration {
 				"software.amazon.awssdk.services.sqs.SqsClient", SQS_SERVER,
 				"software.amazon.awssdk.services.dynamodb.DynamoDbClient", DYNAMODB_SERVER,
 				"software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient", DYNAMODB_SERVER,
-				"software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient", DYNAMODB_SERVER));
+				"software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient", DYNAMODB_SERVER,
+				"software.amazon.awssdk.services.sns.SnsClient", SNS_SERVER));
 	}
 
 	/**

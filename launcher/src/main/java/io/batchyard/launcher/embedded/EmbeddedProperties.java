@@ -17,10 +17,36 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param sqs ElasticMQ, an SQS-compatible server
  * @param dynamodb DynamoDB Local
+ * @param sns a publish-only SNS endpoint that logs what it receives
+ * @param postingest the postingest table, queues and sample rows
  */
 @Validated
 @ConfigurationProperties("batchyard.embedded")
-public record EmbeddedProperties(@DefaultValue @Valid Sqs sqs, @DefaultValue @Valid Dynamodb dynamodb) {
+public record EmbeddedProperties(@DefaultValue @Valid Sqs sqs, @DefaultValue @Valid Dynamodb dynamodb,
+		@DefaultValue @Valid Sns sns, @DefaultValue @Valid Postingest postingest) {
+
+	/**
+	 * The SNS stand-in ({@link EmbeddedSnsServer}).
+	 *
+	 * @param enabled whether to start it
+	 * @param port its loopback port
+	 */
+	public record Sns(@DefaultValue("false") boolean enabled, @DefaultValue("9911") @Min(1) @Max(65535) int port) {
+
+	}
+
+	/**
+	 * What the embedded default creates for the postingest jobs on the emulators.
+	 *
+	 * @param provision whether to create the state table (with its index) and the
+	 * confirmer queues when missing, and load the sample rows into a new table
+	 * @param sampleRows the file of sample rows, a JSON array of rows (objects of string
+	 * attributes), relative to the working directory
+	 */
+	public record Postingest(@DefaultValue("false") boolean provision,
+			@DefaultValue("./sample-data/postingest/rows.json") @NotNull String sampleRows) {
+
+	}
 
 	/**
 	 * ElasticMQ.

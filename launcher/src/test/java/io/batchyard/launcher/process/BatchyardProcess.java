@@ -80,9 +80,11 @@ public final class BatchyardProcess implements AutoCloseable {
 						// not speed.
 						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m", "-jar", jar.toString(),
 						"--server.port=" + port, "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
-						"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.launcher.sqs.enabled=false",
-						"--batchyard.scheduler.enabled=false", "--batchyard.runner.heartbeat-interval=500ms",
-						"--batchyard.runner.heartbeat-timeout=3s", "--spring.main.banner-mode=off"));
+						"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
+						"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
+						"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
+						"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
+						"--spring.main.banner-mode=off"));
 		command.addAll(List.of(settings));
 		try {
 			Files.createDirectories(log.getParent());

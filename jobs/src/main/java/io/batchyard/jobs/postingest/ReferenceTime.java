@@ -1,0 +1,49 @@
+package io.batchyard.jobs.postingest;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+
+/**
+ * The identifying reference time of a postingest run: {@code asOf} when given by hand,
+ * otherwise the schedule's {@code fireTime}. A duplicate launch for the same time finds
+ * the same instance, and a relaunch resumes it. The resend's cut-off derives from it, so
+ * a restart queries the same rows.
+ */
+final class ReferenceTime implements JobParametersValidator {
+
+	static final String AS_OF = "asOf";
+
+	static final String FIRE_TIME = "fireTime";
+
+	private final String jobName;
+
+	ReferenceTime(String jobName) {
+		this.jobName = jobName;
+	}
+
+	@Override
+	public void validate(JobParameters parameters) throws InvalidJobParametersException {
+		parse(parameters.getString(AS_OF), parameters.getString(FIRE_TIME));
+	}
+
+	Instant parse(String asOf, String fireTime) throws InvalidJobParametersException {
+		String name = (asOf != null) ? AS_OF : FIRE_TIME;
+		String value = (asOf != null) ? asOf : fireTime;
+		if (value == null) {
+			throw new InvalidJobParametersException(this.jobName + " needs the identifying parameter 'asOf' "
+					+ "(an ISO-8601 instant such as 2026-11-23T03:30:00Z); schedules pass 'fireTime'");
+		}
+		try {
+			return Instant.parse(value);
+		}
+		catch (DateTimeException ex) {
+			throw new InvalidJobParametersException("Parameter '" + name
+					+ "' must be an ISO-8601 instant such as 2026-11-23T03:30:00Z, not '" + value + "'");
+		}
+	}
+
+}
