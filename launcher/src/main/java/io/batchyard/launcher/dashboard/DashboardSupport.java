@@ -34,6 +34,17 @@ public class DashboardSupport {
 		return this.views.orderedStream().sorted(Comparator.comparing(DashboardView::title)).toList();
 	}
 
+	/**
+	 * Who is logged in.
+	 * @return the user name, or empty
+	 */
+	public String user() {
+		org.springframework.security.core.Authentication authentication = org.springframework.security.core.context.SecurityContextHolder
+			.getContext()
+			.getAuthentication();
+		return (authentication != null) ? authentication.getName() : "";
+	}
+
 	public String time(LocalDateTime time) {
 		return (time != null) ? TIME.format(time) : "";
 	}
