@@ -28,6 +28,12 @@ class ExecutionRows {
 	private static final String FROM = " FROM BATCH_JOB_EXECUTION E JOIN BATCH_JOB_INSTANCE I"
 			+ " ON I.JOB_INSTANCE_ID = E.JOB_INSTANCE_ID";
 
+	/**
+	 * Counting stops here: an exact count of every execution is a full scan, which the
+	 * 300 ms budget of the page over 100,000 executions does not allow.
+	 */
+	static final int COUNT_LIMIT = 10_000;
+
 	private final JdbcTemplate jdbc;
 
 	ExecutionRows(JdbcTemplate jdbc) {
@@ -50,7 +56,28 @@ class ExecutionRows {
 			LocalDateTime startTime, LocalDateTime endTime, long skips) {
 	}
 
+	/**
+	 * One page.
+	 *
+	 * @param rows its rows
+	 * @param page its number, from 0
+	 * @param size the page size
+	 * @param total how many executions match, at most {@link #COUNT_LIMIT} + 1
+	 */
 	record Page(List<Row> rows, int page, int size, long total) {
+
+		/**
+		 * Whether more executions match than were counted.
+		 * @return {@code true} when the total is a lower bound
+		 */
+		public boolean totalIsLowerBound() {
+			return this.total > COUNT_LIMIT;
+		}
+
+		public String totalText() {
+			return totalIsLowerBound() ? String.format(java.util.Locale.ROOT, "more than %,d", COUNT_LIMIT)
+					: String.valueOf(this.total);
+		}
 
 		public long pages() {
 			return Math.max(1, (this.total + this.size - 1) / this.size);
@@ -95,18 +122,19 @@ class ExecutionRows {
 			}
 			where.append(")");
 		}
-		Long total = this.jdbc.queryForObject("SELECT COUNT(*)" + FROM + where, Long.class, args.toArray());
+		// The join is only needed to filter by job; the count stops after COUNT_LIMIT +
+		// 1.
+		String countFrom = (filter.job() != null) ? FROM : " FROM BATCH_JOB_EXECUTION E";
+		List<Object> countArgs = new ArrayList<>(args);
+		countArgs.add(COUNT_LIMIT + 1);
+		Long total = this.jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT 1 X" + countFrom + where + " LIMIT ?) C",
+				Long.class, countArgs.toArray());
 		List<Object> pageArgs = new ArrayList<>(args);
 		pageArgs.add(size);
 		pageArgs.add((long) page * size);
 		List<Row> rows = this.jdbc.query(SELECT + FROM + where + " ORDER BY E.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?",
 				ExecutionRows::row, pageArgs.toArray());
 		return new Page(rows, page, size, (total != null) ? total : 0);
-	}
-
-	List<String> jobNames() {
-		return this.jdbc.queryForList("SELECT DISTINCT JOB_NAME FROM BATCH_JOB_INSTANCE ORDER BY JOB_NAME",
-				String.class);
 	}
 
 	private static Row row(ResultSet rs, int row) throws SQLException {

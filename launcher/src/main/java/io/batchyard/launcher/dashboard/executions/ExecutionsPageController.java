@@ -16,6 +16,7 @@ import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.repository.JobRepository;
@@ -47,8 +48,11 @@ class ExecutionsPageController {
 
 	private final ProgressStream progress;
 
+	private final JobRegistry jobRegistry;
+
 	ExecutionsPageController(ExecutionRows rows, JobLaunchService launchService, JobRepository jobRepository,
-			ProgressStream progress) {
+			ProgressStream progress, JobRegistry jobRegistry) {
+		this.jobRegistry = jobRegistry;
 		this.rows = rows;
 		this.launchService = launchService;
 		this.jobRepository = jobRepository;
@@ -71,7 +75,12 @@ class ExecutionsPageController {
 		}
 		model.addAttribute("page", this.rows.find(filter, Math.max(0, page), PAGE_SIZE));
 		model.addAttribute("filter", filter);
-		model.addAttribute("jobNames", this.rows.jobNames());
+		// The registered jobs (a DISTINCT over every instance costs more than the page).
+		java.util.SortedSet<String> jobNames = new java.util.TreeSet<>(this.jobRegistry.getJobNames());
+		if (filter.job() != null) {
+			jobNames.add(filter.job());
+		}
+		model.addAttribute("jobNames", jobNames);
 		model.addAttribute("statuses", Arrays.stream(BatchStatus.values()).map(Enum::name).toList());
 		model.addAttribute("query", Map.of("job", str(job), "status", str(status), "from", str(from), "to", str(to),
 				"parameter", str(parameter)));
