@@ -47,9 +47,17 @@ public class RunnerNode {
 
 	void register() {
 		Timestamp now = now();
-		this.jdbc.update(
-				"INSERT INTO BATCHYARD_NODE (NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT) VALUES (?, ?, ?, ?, ?, ?)",
-				this.id, hostName(), ProcessHandle.current().pid(), this.properties.role(), now, now);
+		try {
+			this.jdbc.update(
+					"INSERT INTO BATCHYARD_NODE (NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT) VALUES (?, ?, ?, ?, ?, ?)",
+					this.id, hostName(), ProcessHandle.current().pid(), this.properties.role(), now, now);
+		}
+		catch (DuplicateKeyException ex) {
+			// Started again after a stop in the same process (the test framework pauses
+			// and restarts cached contexts): the node is back, with the same id.
+			this.jdbc.update("UPDATE BATCHYARD_NODE SET STOPPED_AT = NULL, HEARTBEAT_AT = ? WHERE NODE_ID = ?", now,
+					this.id);
+		}
 		logger.info("Runner node " + this.id + " (" + this.properties.role() + ") joined the job repository");
 	}
 

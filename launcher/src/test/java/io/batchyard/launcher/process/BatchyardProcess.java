@@ -43,6 +43,18 @@ public final class BatchyardProcess implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/**
+	 * The API user every process gets; its password's bcrypt hash is configured below.
+	 */
+	private static final String USER = "process-test";
+
+	private static final String PASSWORD = "process-secret";
+
+	private static final String PASSWORD_HASH = "{bcrypt}$2a$10$CZvKxlHqvbi0Mvlbfw5JlueaE7DVrXskj0NJtbWLUHZucytIARQUm";
+
+	private static final String AUTHORIZATION = "Basic "
+			+ java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+
 	private final Process process;
 
 	private final Path log;
@@ -74,17 +86,18 @@ public final class BatchyardProcess implements AutoCloseable {
 		Path jar = Path.of(System.getProperty("batchyard.jar", "target/batchyard.jar")).toAbsolutePath();
 		assertThat(jar).as("the application jar (run the package phase first)").isRegularFile();
 		Path log = Path.of("target", "process-logs", COUNTER.incrementAndGet() + "-" + name + ".log").toAbsolutePath();
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-						// Quicker start on small machines; the test measures behaviour,
-						// not speed.
-						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m", "-jar", jar.toString(),
-						"--server.port=" + port, "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
-						"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
-						"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
-						"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
-						"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
-						"--spring.main.banner-mode=off"));
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				// Quicker start on small machines; the test measures behaviour,
+				// not speed.
+				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m", "-jar", jar.toString(),
+				"--server.port=" + port, "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
+				"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
+				"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
+				"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
+				"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
+				"--spring.main.banner-mode=off", "--batchyard.security.users." + USER + ".password=" + PASSWORD_HASH,
+				"--batchyard.security.users." + USER + ".roles=OPERATOR"));
 		command.addAll(List.of(settings));
 		try {
 			Files.createDirectories(log.getParent());
@@ -153,7 +166,9 @@ public final class BatchyardProcess implements AutoCloseable {
 	}
 
 	private HttpResponse<String> call(String method, String path, String json) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.base.resolve(path)).timeout(Duration.ofSeconds(20));
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.base.resolve(path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Authorization", AUTHORIZATION);
 		if (json != null) {
 			request.header("Content-Type", "application/json")
 				.method(method, HttpRequest.BodyPublishers.ofString(json));

@@ -79,7 +79,7 @@ class ScheduleFireLedger {
 	 * @param jobExecutionId the execution launched (or found running or complete)
 	 * @param outcome what happened
 	 */
-	record LastFire(Instant fireTime, String nodeId, Long jobExecutionId, String outcome) {
+	public record LastFire(Instant fireTime, String nodeId, Long jobExecutionId, String outcome) {
 	}
 
 }

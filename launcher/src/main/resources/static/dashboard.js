@@ -1,0 +1,49 @@
+// Batchyard dashboard: confirmations, launch-form rows and live progress (server-sent events).
+document.addEventListener('submit', function (event) {
+	var message = event.target.getAttribute('data-confirm');
+	if (message && !window.confirm(message)) {
+		event.preventDefault();
+	}
+});
+document.addEventListener('click', function (event) {
+	if (event.target.classList.contains('add-row')) {
+		var rows = event.target.form.querySelectorAll('.param-row');
+		var row = rows[rows.length - 1].cloneNode(true);
+		row.querySelectorAll('input').forEach(function (input) { input.value = ''; });
+		rows[rows.length - 1].after(row);
+	}
+});
+document.addEventListener('DOMContentLoaded', function () {
+	var main = document.querySelector('main[data-execution]');
+	if (!main || main.getAttribute('data-running') !== 'true' || !window.EventSource) {
+		return;
+	}
+	var source = new EventSource(window.location.pathname.replace(/\/$/, '') + '/progress');
+	source.addEventListener('progress', function (event) {
+		var progress = JSON.parse(event.data);
+		var status = document.getElementById('job-status');
+		status.textContent = progress.status;
+		status.className = 'status status-' + progress.status.toLowerCase();
+		progress.steps.forEach(function (step) {
+			var row = document.querySelector('tr[data-step="' + step.id + '"]');
+			if (!row) {
+				// A step started since the page was drawn: redraw the page.
+				window.location.reload();
+				return;
+			}
+			row.querySelector('.read').textContent = step.read;
+			row.querySelector('.written').textContent = step.written;
+			row.querySelector('.skipped').textContent = step.skipped;
+			row.querySelector('.commits').textContent = step.commits;
+			row.querySelector('.rate').textContent = step.itemsPerSecond + '/s';
+			var badge = row.querySelector('.step-status');
+			badge.textContent = step.status;
+			badge.className = 'step-status status status-' + step.status.toLowerCase();
+		});
+	});
+	source.addEventListener('done', function () {
+		source.close();
+		// The final state, and the actions it allows now.
+		window.location.reload();
+	});
+});

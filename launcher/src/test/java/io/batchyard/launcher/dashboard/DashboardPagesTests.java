@@ -1,0 +1,285 @@
+package io.batchyard.launcher.dashboard;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalDateTime;
+
+import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.test.RepositoryFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.RequestBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The dashboard's other pages: launch forms, skipped items, step history, schedules,
+ * triggers and runner nodes, as an OPERATOR.
+ */
+@BatchyardTest
+@TestPropertySource(properties = { "batchyard.runner.heartbeat-interval=1h", "batchyard.runner.heartbeat-timeout=1h" })
+class DashboardPagesTests {
+
+	private static final String PURGE = "repositoryPurgeJob";
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	JobRepository jobRepository;
+
+	@Autowired
+	JobRepositoryTestUtils repositoryUtils;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	@BatchTaskExecutor
+	ThreadPoolTaskExecutor jobThreads;
+
+	private RepositoryFixture fixture;
+
+	@BeforeEach
+	void setUp() {
+		this.fixture = new RepositoryFixture(this.jobRepository);
+	}
+
+	@AfterEach
+	void cleanUp() {
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.jobThreads.getActiveCount() == 0);
+		this.repositoryUtils.removeJobExecutions();
+		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
+	}
+
+	@Test
+	void listsTheJobsWithALaunchFormEach() throws Exception {
+		assertThat(html(get("/jobs"))).contains(PURGE)
+			.contains("action=\"/jobs/" + PURGE + "/launch\"")
+			.contains("data-confirm=\"Launch " + PURGE + "?\"")
+			.contains("name=\"key\"")
+			.contains("name=\"_csrf\"");
+	}
+
+	@Test
+	void launchesFromTheFormAndOpensTheNewExecution() throws Exception {
+		String location = this.mvc
+			.perform(post("/jobs/" + PURGE + "/launch").with(csrf())
+				.param("key", "asOf", "", "batch")
+				.param("value", "2026-11-23T03:30:00Z", "ignored", "7,java.lang.Long,false"))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrlPattern("/executions/*"))
+			.andExpect(flash().attribute("flash", startsWith("Launched " + PURGE + " as execution")))
+			.andReturn()
+			.getResponse()
+			.getRedirectedUrl();
+		long id = Long.parseLong(location.substring("/executions/".length()));
+		awaitEnd(id);
+		assertThat(html(get(location))).contains("<td>asOf</td><td>2026-11-23T03:30:00Z</td>")
+			.contains("<td>batch</td><td>7</td>")
+			.contains("<td>Long</td><td>no</td>")
+			.contains("status status-completed");
+
+		// The same identifying parameters again: refused, and the page names the
+		// execution.
+		this.mvc
+			.perform(post("/jobs/" + PURGE + "/launch").with(csrf())
+				.param("key", "asOf")
+				.param("value", "2026-11-23T03:30:00Z"))
+			.andExpect(redirectedUrl(location))
+			.andExpect(flash().attribute("flashKind", "error"))
+			.andExpect(flash().attribute("flash", containsString("is already complete")));
+	}
+
+	@Test
+	void refusesALaunchWithInvalidParametersOrAnUnknownJob() throws Exception {
+		this.mvc.perform(post("/jobs/" + PURGE + "/launch").with(csrf()).param("key", "asOf").param("value", "soon"))
+			.andExpect(redirectedUrl("/jobs"))
+			.andExpect(flash().attribute("flashKind", "error"))
+			.andExpect(flash().attribute("flash", startsWith("Not launched: ")));
+		this.mvc.perform(post("/jobs/noSuchJob/launch").with(csrf()))
+			.andExpect(redirectedUrl("/jobs"))
+			.andExpect(flash().attribute("flash", containsString("No job named 'noSuchJob'")));
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE", Long.class)).isZero();
+	}
+
+	@Test
+	void listsSkippedItemsPerStepAndDownloadsThemAsCsv() throws Exception {
+		JobExecution execution = this.fixture.execution(this.fixture.instance("importJob", "s"), BatchStatus.COMPLETED,
+				LocalDateTime.now(), BatchStatus.COMPLETED, BatchStatus.COMPLETED);
+		long[] steps = execution.getStepExecutions().stream().mapToLong((step) -> step.getId()).sorted().toArray();
+		skip(execution.getId(), steps[0], "step1", "READ", "line 3", null, "Unparseable JSON: unexpected ','");
+		skip(execution.getId(), steps[0], "step1", "PROCESS", "line 9", "obj-9", "Missing \"title\"");
+		skip(execution.getId(), steps[1], "step2", "WRITE", "item 2", "=cmd()", "Conflict");
+
+		assertThat(html(get("/executions/" + execution.getId() + "/skips")))
+			.contains("step1 (step execution " + steps[0] + "): 2 items")
+			.contains("step2 (step execution " + steps[1] + "): 1 items")
+			.contains("<td>line 3</td>")
+			.contains("Unparseable JSON: unexpected &#39;,&#39;")
+			.contains("href=\"/executions/" + execution.getId() + "/skips.csv\"");
+		String csv = this.mvc.perform(get("/executions/" + execution.getId() + "/skips.csv"))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith("text/csv"))
+			.andExpect(header().string("Content-Disposition",
+					containsString("attachment; filename=\"execution-" + execution.getId() + "-skipped-items.csv\"")))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(csv.split("\r\n")).hasSize(4);
+		assertThat(csv).startsWith("job_execution_id,step_execution_id,step,phase,position,key,reason,recorded_at\r\n")
+			.contains(execution.getId() + "," + steps[0] + ",step1,READ,line 3,,\"Unparseable JSON: unexpected ','\",")
+			.contains(",step1,PROCESS,line 9,obj-9,\"Missing \"\"title\"\"\",")
+			// A key a spreadsheet would run as a formula is neutralised.
+			.contains(",step2,WRITE,item 2,'=cmd(),Conflict,");
+		assertThat(html(get("/executions/4242/skips"))).contains("No item was skipped.");
+	}
+
+	@Test
+	void summarisesAStepAcrossExecutions() throws Exception {
+		for (int i = 1; i <= 3; i++) {
+			JobExecution execution = this.fixture.execution(this.fixture.instance("importJob", "h" + i),
+					BatchStatus.COMPLETED, LocalDateTime.now());
+			this.jdbc.update(
+					"UPDATE BATCH_STEP_EXECUTION SET READ_COUNT = ?, WRITE_COUNT = ?, START_TIME = ?,"
+							+ " END_TIME = ? WHERE JOB_EXECUTION_ID = ?",
+					i * 100, i * 90, Timestamp.valueOf(LocalDateTime.of(2026, 11, 1, 10, 0)),
+					Timestamp.valueOf(LocalDateTime.of(2026, 11, 1, 10, 0).plusSeconds(i * 10)), execution.getId());
+		}
+		this.fixture.execution(this.fixture.instance("exportJob", "other"), BatchStatus.COMPLETED, LocalDateTime.now());
+
+		String page = html(get("/steps/history").param("job", "importJob").param("step", "step1"));
+		String stats = page.substring(page.indexOf("id=\"stats\""),
+				page.indexOf("</table>", page.indexOf("id=\"stats\"")));
+		assertThat(stats.replaceAll("\\s+", ""))
+			.contains("<th>Duration</th><td>3</td><td>10.000s</td><td>30.000s</td><td>20.000s</td>")
+			.contains("<th>Itemsread</th><td>3</td><td>100</td><td>300</td><td>200.0</td>")
+			.contains("<th>Itemswritten</th><td>3</td><td>90</td><td>270</td><td>180.0</td>");
+	}
+
+	@Test
+	void showsTheSchedulesAndTriggersOneNow() throws Exception {
+		assertThat(html(get("/schedules"))).contains("repository-purge")
+			.contains(PURGE)
+			.contains("0 30 3 * * *")
+			.contains("action=\"/schedules/repository-purge/trigger\"")
+			.contains("Trigger now");
+		String location = this.mvc.perform(post("/schedules/repository-purge/trigger").with(csrf()))
+			.andExpect(redirectedUrlPattern("/executions/*"))
+			.andExpect(flash().attribute("flash", startsWith("Schedule 'repository-purge' launched execution")))
+			.andReturn()
+			.getResponse()
+			.getRedirectedUrl();
+		awaitEnd(Long.parseLong(location.substring("/executions/".length())));
+		assertThat(html(get("/schedules"))).contains("href=\"" + location + "\">launched</a>");
+		this.mvc.perform(post("/schedules/no-such/trigger").with(csrf()))
+			.andExpect(redirectedUrl("/schedules"))
+			.andExpect(flash().attribute("flash", containsString("No schedule named 'no-such'")));
+	}
+
+	@Test
+	void saysWhenTheQueueTriggerIsOff() throws Exception {
+		assertThat(html(get("/triggers"))).contains("The SQS trigger is disabled on this node");
+	}
+
+	@Test
+	void listsTheRunnerNodesWithTheirRunningExecutions() throws Exception {
+		long running = this.fixture.execution(this.fixture.instance(PURGE, "running"), BatchStatus.STARTED, null)
+			.getId();
+		String self = this.jdbc.queryForObject("SELECT NODE_ID FROM BATCHYARD_NODE WHERE STOPPED_AT IS NULL",
+				String.class);
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_NODE_EXECUTION (JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT) VALUES (?, ?, ?)",
+				running, self, Timestamp.valueOf(LocalDateTime.now()));
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_NODE (NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT, STOPPED_AT)"
+						+ " VALUES ('gone-1', 'elsewhere', 1, 'server', ?, ?, ?)",
+				Timestamp.valueOf(LocalDateTime.now()), Timestamp.valueOf(LocalDateTime.now()),
+				Timestamp.valueOf(LocalDateTime.now()));
+		try {
+			String page = html(get("/nodes"));
+			assertThat(page).contains(self + "</span> <small>(this node)</small>")
+				.contains("status status-completed\">alive")
+				.contains("href=\"/executions/" + running + "\">" + PURGE + " #" + running)
+				.contains("gone-1")
+				.contains("status status-abandoned\">stopped");
+		}
+		finally {
+			this.jdbc.update("DELETE FROM BATCHYARD_NODE WHERE NODE_ID = 'gone-1'");
+		}
+	}
+
+	@Test
+	void jobsAddPagesThroughDashboardViews() throws Exception {
+		assertThat(html(get("/executions"))).contains("href=\"/test-view\">Test view</a>");
+	}
+
+	@org.springframework.boot.test.context.TestConfiguration
+	static class TestView {
+
+		@org.springframework.context.annotation.Bean
+		DashboardView testView() {
+			return new DashboardView() {
+				@Override
+				public String title() {
+					return "Test view";
+				}
+
+				@Override
+				public String path() {
+					return "/test-view";
+				}
+			};
+		}
+
+	}
+
+	private void skip(long executionId, long stepId, String step, String phase, String position, String key,
+			String reason) {
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_SKIPPED_ITEM (JOB_EXECUTION_ID, STEP_EXECUTION_ID, STEP_NAME, PHASE,"
+						+ " ITEM_POSITION, ITEM_KEY, REASON, RECORDED_AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				executionId, stepId, step, phase, position, key, reason, Timestamp.valueOf(LocalDateTime.now()));
+	}
+
+	private String html(RequestBuilder request) throws Exception {
+		return this.mvc.perform(request)
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith("text/html"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+	}
+
+	private void awaitEnd(long executionId) {
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.jobThreads.getActiveCount() == 0 && this.jdbc.queryForObject(
+					"SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ? AND END_TIME IS NOT NULL",
+					Long.class, executionId) == 1);
+	}
+
+}
