@@ -27,10 +27,11 @@ class SecurityStartupTests {
 	 */
 	private static final String[] NO_USERS = { "--spring.config.location=classpath:/application.properties",
 			"--server.port=0", "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
-			"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.launcher.sqs.enabled=false",
-			"--batchyard.scheduler.enabled=false", "--spring.main.banner-mode=off",
-			"--spring.cloud.aws.region.static=us-east-1", "--spring.cloud.aws.credentials.access-key=local",
-			"--spring.cloud.aws.credentials.secret-key=local" };
+			"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
+			"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
+			"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
+			"--spring.main.banner-mode=off", "--spring.cloud.aws.region.static=us-east-1",
+			"--spring.cloud.aws.credentials.access-key=local", "--spring.cloud.aws.credentials.secret-key=local" };
 
 	@Test
 	void refusesToStartWithoutUsers() {
