@@ -1,10 +1,10 @@
 package io.batchyard.jobs.housekeeping;
 
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+
+import io.batchyard.jobs.support.ReferenceTime;
 
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -18,9 +18,7 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
  */
 public final class PurgeCutoff implements JobParametersValidator {
 
-	static final String AS_OF = "asOf";
-
-	static final String FIRE_TIME = "fireTime";
+	private final ReferenceTime referenceTime = new ReferenceTime(RepositoryPurgeJobConfiguration.JOB_NAME);
 
 	private final Duration retention;
 
@@ -30,7 +28,7 @@ public final class PurgeCutoff implements JobParametersValidator {
 
 	@Override
 	public void validate(JobParameters parameters) throws InvalidJobParametersException {
-		referenceTime(parameters.getString(AS_OF), parameters.getString(FIRE_TIME));
+		this.referenceTime.validate(parameters);
 	}
 
 	/**
@@ -43,23 +41,7 @@ public final class PurgeCutoff implements JobParametersValidator {
 	 * @throws InvalidJobParametersException if neither parameter is an ISO-8601 instant
 	 */
 	public LocalDateTime cutoff(String asOf, String fireTime, ZoneId zone) throws InvalidJobParametersException {
-		return LocalDateTime.ofInstant(referenceTime(asOf, fireTime).minus(this.retention), zone);
-	}
-
-	private static Instant referenceTime(String asOf, String fireTime) throws InvalidJobParametersException {
-		String name = (asOf != null) ? AS_OF : FIRE_TIME;
-		String value = (asOf != null) ? asOf : fireTime;
-		if (value == null) {
-			throw new InvalidJobParametersException("repositoryPurgeJob needs the identifying parameter 'asOf' "
-					+ "(an ISO-8601 instant such as 2026-11-23T03:30:00Z); schedules pass 'fireTime'");
-		}
-		try {
-			return Instant.parse(value);
-		}
-		catch (DateTimeException ex) {
-			throw new InvalidJobParametersException("Parameter '" + name
-					+ "' must be an ISO-8601 instant such as 2026-11-23T03:30:00Z, not '" + value + "'");
-		}
+		return LocalDateTime.ofInstant(this.referenceTime.parse(asOf, fireTime).minus(this.retention), zone);
 	}
 
 }

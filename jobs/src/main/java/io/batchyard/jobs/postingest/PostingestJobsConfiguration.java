@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.jobs.support.SkippedItemRecorder;
 import io.batchyard.readers.dynamodb.DynamoDbPagingItemReader;
 import io.batchyard.readers.dynamodb.DynamoDbPagingItemReaderBuilder;

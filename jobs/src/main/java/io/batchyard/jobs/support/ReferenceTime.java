@@ -1,4 +1,4 @@
-package io.batchyard.jobs.postingest;
+package io.batchyard.jobs.support;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -8,20 +8,20 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
 /**
- * The identifying reference time of a postingest run: {@code asOf} when given by hand,
- * otherwise the schedule's {@code fireTime}. A duplicate launch for the same time finds
- * the same instance, and a relaunch resumes it. The resend's cut-off derives from it, so
- * a restart queries the same rows.
+ * The identifying reference time of a scheduled job's run: {@code asOf} when given by
+ * hand, otherwise the schedule's {@code fireTime}. A duplicate launch for the same time
+ * finds the same instance, and a relaunch resumes it. Cut-offs derive from it, so a
+ * restart reads the same rows.
  */
-final class ReferenceTime implements JobParametersValidator {
+public final class ReferenceTime implements JobParametersValidator {
 
-	static final String AS_OF = "asOf";
+	public static final String AS_OF = "asOf";
 
-	static final String FIRE_TIME = "fireTime";
+	public static final String FIRE_TIME = "fireTime";
 
 	private final String jobName;
 
-	ReferenceTime(String jobName) {
+	public ReferenceTime(String jobName) {
 		this.jobName = jobName;
 	}
 
@@ -30,7 +30,14 @@ final class ReferenceTime implements JobParametersValidator {
 		parse(parameters.getString(AS_OF), parameters.getString(FIRE_TIME));
 	}
 
-	Instant parse(String asOf, String fireTime) throws InvalidJobParametersException {
+	/**
+	 * Reads the reference time.
+	 * @param asOf the {@code asOf} parameter, or {@code null}
+	 * @param fireTime the {@code fireTime} parameter, or {@code null}
+	 * @return the reference time
+	 * @throws InvalidJobParametersException if neither is an ISO-8601 instant
+	 */
+	public Instant parse(String asOf, String fireTime) throws InvalidJobParametersException {
 		String name = (asOf != null) ? AS_OF : FIRE_TIME;
 		String value = (asOf != null) ? asOf : fireTime;
 		if (value == null) {
