@@ -1,5 +1,8 @@
 package io.batchyard.launcher.api;
 
+import static io.batchyard.launcher.executions.ExecutionSql.FROM;
+import static io.batchyard.launcher.executions.ExecutionSql.SELECT;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -9,6 +12,8 @@ import java.util.List;
 
 import io.batchyard.launcher.api.ApiViews.ExecutionSummary;
 import io.batchyard.launcher.api.ApiViews.PageView;
+import io.batchyard.launcher.executions.ExecutionSql;
+import io.batchyard.launcher.executions.ExecutionSql.Where;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -21,13 +26,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ExecutionQueries {
 
-	private static final String SELECT = "SELECT E.JOB_EXECUTION_ID, I.JOB_NAME, E.JOB_INSTANCE_ID, E.STATUS, E.EXIT_CODE,"
-			+ " E.CREATE_TIME, E.START_TIME, E.END_TIME, (SELECT COALESCE(SUM(S.READ_SKIP_COUNT + S.PROCESS_SKIP_COUNT"
-			+ " + S.WRITE_SKIP_COUNT), 0) FROM BATCH_STEP_EXECUTION S WHERE S.JOB_EXECUTION_ID = E.JOB_EXECUTION_ID) SKIPS";
-
-	private static final String FROM = " FROM BATCH_JOB_EXECUTION E JOIN BATCH_JOB_INSTANCE I"
-			+ " ON I.JOB_INSTANCE_ID = E.JOB_INSTANCE_ID";
-
 	private final JdbcTemplate jdbc;
 
 	ExecutionQueries(JdbcTemplate jdbc) {
@@ -38,30 +36,14 @@ class ExecutionQueries {
 	}
 
 	PageView<ExecutionSummary> find(Filter filter, int page, int size) {
-		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-		List<Object> args = new ArrayList<>();
-		if (filter.job() != null) {
-			where.append(" AND I.JOB_NAME = ?");
-			args.add(filter.job());
-		}
-		if (filter.status() != null) {
-			where.append(" AND E.STATUS = ?");
-			args.add(filter.status());
-		}
-		if (filter.from() != null) {
-			where.append(" AND E.CREATE_TIME >= ?");
-			args.add(Timestamp.valueOf(filter.from()));
-		}
-		if (filter.to() != null) {
-			where.append(" AND E.CREATE_TIME < ?");
-			args.add(Timestamp.valueOf(filter.to()));
-		}
-		Long total = this.jdbc.queryForObject("SELECT COUNT(*)" + FROM + where, Long.class, args.toArray());
+		Where where = ExecutionSql.where(filter.job(), filter.status(), filter.from(), filter.to(), null);
+		List<Object> args = where.args();
+		Long total = this.jdbc.queryForObject("SELECT COUNT(*)" + FROM + where.sql(), Long.class, args.toArray());
 		List<Object> pageArgs = new ArrayList<>(args);
 		pageArgs.add(size);
 		pageArgs.add((long) page * size);
 		List<ExecutionSummary> content = this.jdbc.query(
-				SELECT + FROM + where + " ORDER BY E.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?", this::summary,
+				SELECT + FROM + where.sql() + " ORDER BY E.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?", this::summary,
 				pageArgs.toArray());
 		long totalElements = (total != null) ? total : 0;
 		return new PageView<>(content, page, size, totalElements, (totalElements + size - 1) / size);

@@ -1,5 +1,11 @@
 package io.batchyard.launcher.dashboard.executions;
 
+import static io.batchyard.launcher.executions.ExecutionSql.FROM;
+import static io.batchyard.launcher.executions.ExecutionSql.SELECT;
+
+import io.batchyard.launcher.executions.ExecutionSql;
+import io.batchyard.launcher.executions.ExecutionSql.Where;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -19,14 +25,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ExecutionRows {
-
-	private static final String SELECT = "SELECT E.JOB_EXECUTION_ID, I.JOB_NAME, E.JOB_INSTANCE_ID, E.STATUS,"
-			+ " E.EXIT_CODE, E.CREATE_TIME, E.START_TIME, E.END_TIME, (SELECT COALESCE(SUM(S.READ_SKIP_COUNT"
-			+ " + S.PROCESS_SKIP_COUNT + S.WRITE_SKIP_COUNT), 0) FROM BATCH_STEP_EXECUTION S"
-			+ " WHERE S.JOB_EXECUTION_ID = E.JOB_EXECUTION_ID) SKIPS";
-
-	private static final String FROM = " FROM BATCH_JOB_EXECUTION E JOIN BATCH_JOB_INSTANCE I"
-			+ " ON I.JOB_INSTANCE_ID = E.JOB_INSTANCE_ID";
 
 	/**
 	 * Counting stops here: an exact count of every execution is a full scan, which the
@@ -90,50 +88,22 @@ class ExecutionRows {
 	}
 
 	Page find(Filter filter, int page, int size) {
-		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-		List<Object> args = new ArrayList<>();
-		if (filter.job() != null) {
-			where.append(" AND I.JOB_NAME = ?");
-			args.add(filter.job());
-		}
-		if (filter.status() != null) {
-			where.append(" AND E.STATUS = ?");
-			args.add(filter.status());
-		}
-		if (filter.from() != null) {
-			where.append(" AND E.CREATE_TIME >= ?");
-			args.add(Timestamp.valueOf(filter.from()));
-		}
-		if (filter.to() != null) {
-			where.append(" AND E.CREATE_TIME < ?");
-			args.add(Timestamp.valueOf(filter.to()));
-		}
-		if (filter.parameter() != null) {
-			int equals = filter.parameter().indexOf('=');
-			where.append(" AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS P"
-					+ " WHERE P.JOB_EXECUTION_ID = E.JOB_EXECUTION_ID AND P.PARAMETER_VALUE = ?");
-			if (equals > 0) {
-				where.append(" AND P.PARAMETER_NAME = ?");
-				args.add(filter.parameter().substring(equals + 1).trim());
-				args.add(filter.parameter().substring(0, equals).trim());
-			}
-			else {
-				args.add(filter.parameter().trim());
-			}
-			where.append(")");
-		}
+		Where where = ExecutionSql.where(filter.job(), filter.status(), filter.from(), filter.to(), filter.parameter());
+		List<Object> args = where.args();
 		// The join is only needed to filter by job; the count stops after COUNT_LIMIT +
 		// 1.
 		String countFrom = (filter.job() != null) ? FROM : " FROM BATCH_JOB_EXECUTION E";
 		List<Object> countArgs = new ArrayList<>(args);
 		countArgs.add(COUNT_LIMIT + 1);
-		Long total = this.jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT 1 X" + countFrom + where + " LIMIT ?) C",
-				Long.class, countArgs.toArray());
+		Long total = this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM (SELECT 1 X" + countFrom + where.sql() + " LIMIT ?) C", Long.class,
+				countArgs.toArray());
 		List<Object> pageArgs = new ArrayList<>(args);
 		pageArgs.add(size);
 		pageArgs.add((long) page * size);
-		List<Row> rows = this.jdbc.query(SELECT + FROM + where + " ORDER BY E.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?",
-				ExecutionRows::row, pageArgs.toArray());
+		List<Row> rows = this.jdbc.query(
+				SELECT + FROM + where.sql() + " ORDER BY E.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?", ExecutionRows::row,
+				pageArgs.toArray());
 		return new Page(rows, page, size, (total != null) ? total : 0);
 	}
 
