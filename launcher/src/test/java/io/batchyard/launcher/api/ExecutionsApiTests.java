@@ -1,13 +1,13 @@
 package io.batchyard.launcher.api;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,19 +17,16 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.ResultMatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -44,6 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * {@code JobRepository} and real runs of {@code repositoryPurgeJob}.
  */
 @BatchyardTest
+@Import(JobRuns.class)
 // The node beats once at start-up only, so its own recovery of dead executions never
 // races
 // the recover endpoint under test.
@@ -61,14 +59,10 @@ class ExecutionsApiTests {
 	JobRepository jobRepository;
 
 	@Autowired
-	JobRepositoryTestUtils repositoryUtils;
-
-	@Autowired
 	JdbcTemplate jdbc;
 
 	@Autowired
-	@BatchTaskExecutor
-	ThreadPoolTaskExecutor jobThreads;
+	JobRuns jobRuns;
 
 	private RepositoryFixture fixture;
 
@@ -79,8 +73,7 @@ class ExecutionsApiTests {
 
 	@AfterEach
 	void cleanUp() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.jobThreads.getActiveCount() == 0);
-		this.repositoryUtils.removeJobExecutions();
+		this.jobRuns.reset();
 	}
 
 	@Test
@@ -188,7 +181,7 @@ class ExecutionsApiTests {
 			.getResponse()
 			.getHeader("Location");
 		long id = Long.parseLong(location.substring("/api/executions/".length()));
-		awaitEnd(id);
+		this.jobRuns.awaitEnd(id);
 
 		this.mvc.perform(get(location))
 			.andExpect(status().isOk())
@@ -265,7 +258,7 @@ class ExecutionsApiTests {
 			.getHeader("Location");
 		long restarted = Long.parseLong(location.substring("/api/executions/".length()));
 		assertThat(restarted).isNotEqualTo(failed);
-		awaitEnd(restarted);
+		this.jobRuns.awaitEnd(restarted);
 
 		this.mvc.perform(get(location))
 			.andExpect(jsonPath("$.status").value("COMPLETED"))
@@ -354,7 +347,7 @@ class ExecutionsApiTests {
 			.getResponse()
 			.getHeader("Location");
 		long restarted = Long.parseLong(location.substring("/api/executions/".length()));
-		awaitEnd(restarted);
+		this.jobRuns.awaitEnd(restarted);
 		this.mvc.perform(get(location)).andExpect(jsonPath("$.status").value("COMPLETED"));
 	}
 
@@ -440,13 +433,6 @@ class ExecutionsApiTests {
 
 	private static org.springframework.batch.core.job.parameters.JobParameters purgeParameters(String asOf) {
 		return new JobParametersBuilder().addString("asOf", asOf).toJobParameters();
-	}
-
-	private void awaitEnd(long executionId) {
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.jobThreads.getActiveCount() == 0 && this.jdbc.queryForObject(
-					"SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ? AND END_TIME IS NOT NULL",
-					Long.class, executionId) == 1);
 	}
 
 }

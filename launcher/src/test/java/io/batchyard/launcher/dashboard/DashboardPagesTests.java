@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 
 import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,17 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.RequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
@@ -41,6 +39,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * triggers and runner nodes, as an OPERATOR.
  */
 @BatchyardTest
+@Import(JobRuns.class)
 @TestPropertySource(properties = { "batchyard.runner.heartbeat-interval=1h", "batchyard.runner.heartbeat-timeout=1h" })
 class DashboardPagesTests {
 
@@ -53,14 +52,10 @@ class DashboardPagesTests {
 	JobRepository jobRepository;
 
 	@Autowired
-	JobRepositoryTestUtils repositoryUtils;
-
-	@Autowired
 	JdbcTemplate jdbc;
 
 	@Autowired
-	@BatchTaskExecutor
-	ThreadPoolTaskExecutor jobThreads;
+	JobRuns jobRuns;
 
 	private RepositoryFixture fixture;
 
@@ -71,9 +66,7 @@ class DashboardPagesTests {
 
 	@AfterEach
 	void cleanUp() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.jobThreads.getActiveCount() == 0);
-		this.repositoryUtils.removeJobExecutions();
-		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
+		this.jobRuns.reset();
 	}
 
 	@Test
@@ -98,7 +91,7 @@ class DashboardPagesTests {
 			.getResponse()
 			.getRedirectedUrl();
 		long id = Long.parseLong(location.substring("/executions/".length()));
-		awaitEnd(id);
+		this.jobRuns.awaitEnd(id);
 		assertThat(html(get(location))).contains("<td>asOf</td><td>2026-11-23T03:30:00Z</td>")
 			.contains("<td>batch</td><td>7</td>")
 			.contains("<td>Long</td><td>no</td>")
@@ -194,7 +187,7 @@ class DashboardPagesTests {
 			.andReturn()
 			.getResponse()
 			.getRedirectedUrl();
-		awaitEnd(Long.parseLong(location.substring("/executions/".length())));
+		this.jobRuns.awaitEnd(Long.parseLong(location.substring("/executions/".length())));
 		assertThat(html(get("/schedules"))).contains("href=\"" + location + "\">launched</a>");
 		this.mvc.perform(post("/schedules/no-such/trigger").with(csrf()))
 			.andExpect(redirectedUrl("/schedules"))
@@ -273,13 +266,6 @@ class DashboardPagesTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-	}
-
-	private void awaitEnd(long executionId) {
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.jobThreads.getActiveCount() == 0 && this.jdbc.queryForObject(
-					"SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ? AND END_TIME IS NOT NULL",
-					Long.class, executionId) == 1);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 
 import io.batchyard.launcher.support.BatchyardTest;
+import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,11 +17,9 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -44,6 +43,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The executions list, the execution page and its actions, as an OPERATOR.
  */
 @BatchyardTest
+@Import(JobRuns.class)
 @TestPropertySource(properties = { "batchyard.runner.heartbeat-interval=1h", "batchyard.runner.heartbeat-timeout=1h" })
 class ExecutionPagesTests {
 
@@ -58,14 +58,10 @@ class ExecutionPagesTests {
 	JobRepository jobRepository;
 
 	@Autowired
-	JobRepositoryTestUtils repositoryUtils;
-
-	@Autowired
 	JdbcTemplate jdbc;
 
 	@Autowired
-	@BatchTaskExecutor
-	ThreadPoolTaskExecutor jobThreads;
+	JobRuns jobRuns;
 
 	private RepositoryFixture fixture;
 
@@ -76,8 +72,7 @@ class ExecutionPagesTests {
 
 	@AfterEach
 	void cleanUp() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.jobThreads.getActiveCount() == 0);
-		this.repositoryUtils.removeJobExecutions();
+		this.jobRuns.reset();
 	}
 
 	@Test
@@ -234,7 +229,7 @@ class ExecutionPagesTests {
 			.getRedirectedUrl();
 		long restarted = Long.parseLong(location.substring("/executions/".length()));
 		assertThat(restarted).isGreaterThan(failed);
-		awaitEnd(restarted);
+		this.jobRuns.awaitEnd(restarted);
 
 		String page = html(get(location));
 		assertThat(page).contains("id=\"job-status\" class=\"status status-completed\"")
@@ -304,13 +299,6 @@ class ExecutionPagesTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-	}
-
-	private void awaitEnd(long executionId) {
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.jobThreads.getActiveCount() == 0 && this.jdbc.queryForObject(
-					"SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ? AND END_TIME IS NOT NULL",
-					Long.class, executionId) == 1);
 	}
 
 }
