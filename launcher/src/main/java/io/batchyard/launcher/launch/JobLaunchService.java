@@ -13,7 +13,6 @@ import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.converter.DefaultJobParametersConverter;
 import org.springframework.batch.core.converter.JobParametersConverter;
@@ -23,7 +22,6 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
@@ -31,6 +29,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 /**
  * The one way into the job operator, for every trigger: HTTP, command line, queue
@@ -44,6 +43,8 @@ public class JobLaunchService {
 	private static final Log logger = LogFactory.getLog(JobLaunchService.class);
 
 	private static final int LAUNCH_ATTEMPTS = 4;
+
+	private static final int STOP_ATTEMPTS = 5;
 
 	private final JobOperator jobOperator;
 
@@ -203,15 +204,44 @@ public class JobLaunchService {
 	 */
 	public JobExecution stop(long executionId) {
 		JobExecution execution = allowed(executionId, ExecutionAction.STOP);
-		try {
-			this.jobOperator.stop(execution);
-		}
-		catch (JobExecutionNotRunningException ex) {
+		if (!requestStop(execution)) {
 			throw new LaunchRefusedException(Reason.NOT_ALLOWED,
-					"Execution " + executionId + " cannot be stopped: " + ex.getMessage());
+					"Execution " + executionId + " cannot be stopped: it is not running");
 		}
 		logger.info("Stop requested for job=" + execution.getJobInstance().getJobName() + " execution=" + executionId);
 		return this.jobRepository.getJobExecution(executionId);
+	}
+
+	/**
+	 * Marks a running execution STOPPING and leaves its step executions to the thread
+	 * that runs them: each chunk commit reads the job's status, and the step ends STOPPED
+	 * at the next boundary. {@code JobOperator.stop} of Spring Batch 6.0 also writes the
+	 * running step execution from the calling thread, which races the step's own chunk
+	 * commit on the row's version (spring-batch#5120, #5308): the step then fails with an
+	 * {@code OptimisticLockingFailureException} and the execution ends FAILED instead of
+	 * STOPPED.
+	 * @param execution the execution
+	 * @return {@code false} when it was no longer running
+	 */
+	public boolean requestStop(JobExecution execution) {
+		for (int attempt = 1;; attempt++) {
+			JobExecution current = this.jobRepository.getJobExecution(execution.getId());
+			if (current == null
+					|| (current.getStatus() != BatchStatus.STARTING && current.getStatus() != BatchStatus.STARTED)) {
+				return false;
+			}
+			current.setStatus(BatchStatus.STOPPING);
+			try {
+				this.jobRepository.update(current);
+				return true;
+			}
+			catch (OptimisticLockingFailureException ex) {
+				// The job thread updated the execution meanwhile: read it again.
+				if (attempt == STOP_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/**
@@ -271,11 +301,10 @@ public class JobLaunchService {
 		boolean lastOfInstance = last == null || last.getId() == execution.getId();
 		Job job = this.jobRegistry.getJob(instance.getJobName());
 		boolean restartable = job != null && job.isRestartable();
-		// A stop marks the job execution STOPPED at once (Spring Batch 6.0 sets its end
-		// time) while
-		// its step finishes the chunk in flight: until then it is still stopping, and
-		// neither a
-		// restart nor an abandon may race the running step.
+		// A stop through JobOperator.stop (another client of the repository) marks the
+		// job execution STOPPED at once while its step finishes the chunk in flight:
+		// until then it is still stopping, and neither a restart nor an abandon may race
+		// the running step.
 		BatchStatus status = execution.getStatus();
 		if (!status.isRunning()
 				&& execution.getStepExecutions().stream().anyMatch((step) -> step.getStatus().isRunning())) {

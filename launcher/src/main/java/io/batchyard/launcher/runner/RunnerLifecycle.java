@@ -11,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import io.batchyard.launcher.launch.JobLaunchService;
 
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
@@ -127,14 +126,9 @@ public class RunnerLifecycle implements SmartLifecycle {
 			if (execution == null) {
 				continue;
 			}
-			try {
-				logger.info(
-						"Shutting down: stopping job=" + execution.getJobInstance().getJobName() + " execution=" + id);
-				this.jobOperator.stop(execution);
-			}
-			catch (JobExecutionNotRunningException ex) {
-				// finished meanwhile
-			}
+			logger.info("Shutting down: stopping job=" + execution.getJobInstance().getJobName() + " execution=" + id);
+			// false: it finished meanwhile
+			this.launchService.requestStop(execution);
 		}
 		Instant deadline = Instant.now().plus(this.properties.shutdownTimeout());
 		running = this.node.executionsWithRunningSteps();

@@ -119,9 +119,9 @@ public class RunnerNode {
 	}
 
 	/**
-	 * The executions this node claimed that still have a step at work. A stop request
-	 * marks the job execution STOPPED at once (Spring Batch 6.0 sets its end time), while
-	 * its step finishes the chunk in flight: shutdown waits for the steps.
+	 * The executions this node claimed that still have a step at work. A stopped
+	 * execution is done only once its step has finished the chunk in flight: shutdown
+	 * waits for the steps.
 	 * @return their ids
 	 */
 	public List<Long> executionsWithRunningSteps() {
