@@ -192,7 +192,7 @@ public class PostingestJobsConfiguration {
 		SnsPublisher publisher = (properties.topicArn() != null && !properties.topicArn().isBlank())
 				? SnsPublisher.builder().client(sns.getObject()).topicArn(properties.topicArn()).build() : null;
 		return new PostingestWriter(sender, publisher, dynamoDb, properties.tableName(), Clock.systemUTC(),
-				properties.transactionalUpdates());
+				properties.sendAttempts(), properties.sendBackOff());
 	}
 
 }

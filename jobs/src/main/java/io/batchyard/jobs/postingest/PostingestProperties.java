@@ -26,12 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param queues the confirmer queues, in the order an asset goes through them
  * @param chunkSize rows per chunk (and per transaction of the job repository)
  * @param skipLimit the most rows one step execution may skip before it fails
- * @param sendAttempts attempts per SQS batch entry that SQS fails, the first included
+ * @param sendAttempts attempts per SQS batch entry that SQS fails, and per row change
+ * that DynamoDB throttles or fails on its side, the first included
  * @param sendBackOff the wait before retrying failed entries; it doubles each time
- * @param transactionalUpdates whether the row changes of a chunk go in
- * {@code TransactWriteItems} calls of up to 100 (one call instead of one per row; a
- * transactional write costs twice the write capacity of a plain one), falling back to one
- * call per row when a condition fails
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.postingest")
@@ -40,8 +37,7 @@ public record PostingestProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("QueueLastQueuedIdx") @NotBlank String indexName,
 		@DefaultValue("ingested_") @NotNull String attributePrefix, String topicArn, @DefaultValue List<Queue> queues,
 		@DefaultValue("100") @Min(1) int chunkSize, @DefaultValue("1000") @Min(1) int skipLimit,
-		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff,
-		@DefaultValue("false") boolean transactionalUpdates) {
+		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff) {
 
 	public PostingestProperties {
 		if (enabled) {

@@ -1,11 +1,15 @@
 package io.batchyard.jobs.postingest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import io.batchyard.readers.sns.SnsPublisher;
 import io.batchyard.readers.sqs.OutboundMessage;
@@ -17,14 +21,9 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementErrorCodeEnum;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 
 /**
  * Applies a chunk of {@link Transition}s in the order that makes a crash cost at most
@@ -43,6 +42,16 @@ public class PostingestWriter implements ItemWriter<Transition> {
 
 	private static final Log logger = LogFactory.getLog(PostingestWriter.class);
 
+	private static final int MAX_STATEMENTS = 25;
+
+	/**
+	 * Statement errors worth another attempt: the service was busy, not the row wrong.
+	 */
+	private static final Set<BatchStatementErrorCodeEnum> RETRYABLE = EnumSet.of(
+			BatchStatementErrorCodeEnum.THROTTLING_ERROR, BatchStatementErrorCodeEnum.PROVISIONED_THROUGHPUT_EXCEEDED,
+			BatchStatementErrorCodeEnum.REQUEST_LIMIT_EXCEEDED, BatchStatementErrorCodeEnum.TRANSACTION_CONFLICT,
+			BatchStatementErrorCodeEnum.INTERNAL_SERVER_ERROR);
+
 	private final SqsBatchSender sender;
 
 	private final SnsPublisher publisher;
@@ -51,20 +60,34 @@ public class PostingestWriter implements ItemWriter<Transition> {
 
 	private final String tableName;
 
-	private static final int MAX_TRANSACTION = 100;
+	private final String table;
 
 	private final Clock clock;
 
-	private final boolean transactional;
+	private final int maxAttempts;
 
+	private final Duration backOff;
+
+	/**
+	 * @param sender the SQS sender
+	 * @param publisher the SNS publisher, or {@code null} when no topic is configured
+	 * @param dynamoDb the DynamoDB client
+	 * @param tableName the state table
+	 * @param clock the clock of {@code firstQueued}/{@code lastQueued}
+	 * @param maxAttempts attempts per row change that DynamoDB reports as throttled or
+	 * failed on its side, the first included
+	 * @param backOff the wait before the second attempt; it doubles each time
+	 */
 	public PostingestWriter(SqsBatchSender sender, SnsPublisher publisher, DynamoDbAsyncClient dynamoDb,
-			String tableName, Clock clock, boolean transactional) {
-		this.transactional = transactional;
+			String tableName, Clock clock, int maxAttempts, Duration backOff) {
 		this.sender = sender;
 		this.publisher = publisher;
 		this.dynamoDb = dynamoDb;
 		this.tableName = tableName;
+		this.table = identifier(tableName);
 		this.clock = clock;
+		this.maxAttempts = maxAttempts;
+		this.backOff = backOff;
 	}
 
 	@Override
@@ -86,85 +109,24 @@ public class PostingestWriter implements ItemWriter<Transition> {
 				this.publisher.publish(transition.notification());
 			}
 		}
-		String now = this.clock.instant().toString();
-		List<Transition> all = new ArrayList<>(chunk.getItems());
-		List<Transition> individually = new ArrayList<>();
-		for (int from = 0; from < all.size(); from += MAX_TRANSACTION) {
-			List<Transition> group = all.subList(from, Math.min(from + MAX_TRANSACTION, all.size()));
-			if (!this.transactional || group.size() < 2 || !inOneTransaction(group, now)) {
-				individually.addAll(group);
-			}
-		}
-		changeIndividually(individually, now);
+		changeRows(chunk.getItems(), this.clock.instant().toString());
 	}
 
 	/**
-	 * Applies a group of changes in one {@code TransactWriteItems} call: on DynamoDB
-	 * Local, and for DynamoDB's request overhead, far cheaper than one call per row. If
-	 * any condition fails (or the transaction conflicts), nothing is applied and the
-	 * group falls back to one call per row, which tells the rows apart.
+	 * Changes the rows with PartiQL statements, up to 25 in one
+	 * {@code BatchExecuteStatement} call and the calls of a chunk in parallel: each
+	 * statement keeps its own condition and its own outcome, at a fraction of the cost of
+	 * one {@code UpdateItem} call per row.
 	 */
-	private boolean inOneTransaction(List<Transition> group, String now) {
-		List<TransactWriteItem> items = new ArrayList<>();
-		for (Transition transition : group) {
-			Object request = request(transition, now);
-			if (request instanceof UpdateItemRequest update) {
-				items.add(TransactWriteItem.builder()
-					.update(Update.builder()
-						.tableName(update.tableName())
-						.key(update.key())
-						.updateExpression(update.updateExpression())
-						.conditionExpression(update.conditionExpression())
-						.expressionAttributeNames(update.expressionAttributeNames())
-						.expressionAttributeValues(update.expressionAttributeValues())
-						.build())
-					.build());
-			}
-			else {
-				DeleteItemRequest delete = (DeleteItemRequest) request;
-				items.add(TransactWriteItem.builder()
-					.delete(Delete.builder()
-						.tableName(delete.tableName())
-						.key(delete.key())
-						.conditionExpression(delete.conditionExpression())
-						.expressionAttributeNames(delete.expressionAttributeNames())
-						.expressionAttributeValues(delete.expressionAttributeValues())
-						.build())
-					.build());
-			}
-		}
-		try {
-			this.dynamoDb.transactWriteItems((b) -> b.transactItems(items)).join();
-			return true;
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof TransactionCanceledException canceled) {
-				logger.info("Transaction of " + group.size() + " row changes canceled ("
-						+ canceled.cancellationReasons().stream().map(CancellationReason::code).distinct().toList()
-						+ "); applying them one by one");
-				return false;
-			}
-			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
-		}
-	}
-
-	private void changeIndividually(List<Transition> transitions, String now) {
-		List<CompletableFuture<?>> changes = new ArrayList<>();
-		for (Transition transition : transitions) {
-			changes.add(change(transition, now).exceptionally((failure) -> {
-				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-				if (cause instanceof ConditionalCheckFailedException) {
-					logger.warn("Row " + transition.row().key() + " changed since it was read; " + transition.kind()
-							+ " not applied to it");
-					return null;
-				}
-				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
-			}));
+	private void changeRows(List<? extends Transition> transitions, String now) {
+		List<CompletableFuture<Void>> calls = new ArrayList<>();
+		for (List<Transition> group : groups(transitions)) {
+			calls.add(execute(group, now, 1));
 		}
 		RuntimeException failure = null;
-		for (CompletableFuture<?> change : changes) {
+		for (CompletableFuture<Void> call : calls) {
 			try {
-				change.join();
+				call.join();
 			}
 			catch (CompletionException ex) {
 				failure = (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
@@ -175,54 +137,96 @@ public class PostingestWriter implements ItemWriter<Transition> {
 		}
 	}
 
-	private CompletableFuture<?> change(Transition transition, String now) {
-		Object request = request(transition, now);
-		return (request instanceof UpdateItemRequest update) ? this.dynamoDb.updateItem(update)
-				: this.dynamoDb.deleteItem((DeleteItemRequest) request);
+	/** Groups of at most 25 statements, no key twice in one (DynamoDB refuses that). */
+	private static List<List<Transition>> groups(List<? extends Transition> transitions) {
+		List<List<Transition>> groups = new ArrayList<>();
+		List<Transition> group = new ArrayList<>();
+		Set<String> keys = new HashSet<>();
+		for (Transition transition : transitions) {
+			if (group.size() == MAX_STATEMENTS || !keys.add(transition.row().key())) {
+				groups.add(group);
+				group = new ArrayList<>();
+				keys.clear();
+				keys.add(transition.row().key());
+			}
+			group.add(transition);
+		}
+		if (!group.isEmpty()) {
+			groups.add(group);
+		}
+		return groups;
 	}
 
-	private Object request(Transition transition, String now) {
+	private CompletableFuture<Void> execute(List<Transition> group, String now, int attempt) {
+		List<BatchStatementRequest> statements = group.stream()
+			.map((transition) -> statement(transition, now))
+			.toList();
+		return this.dynamoDb.batchExecuteStatement((b) -> b.statements(statements)).thenCompose((response) -> {
+			List<Transition> again = new ArrayList<>();
+			for (int i = 0; i < group.size(); i++) {
+				BatchStatementError error = response.responses().get(i).error();
+				Transition transition = group.get(i);
+				if (error == null) {
+					continue;
+				}
+				if (error.code() == BatchStatementErrorCodeEnum.CONDITIONAL_CHECK_FAILED) {
+					logger.warn("Row " + transition.row().key() + " changed since it was read; " + transition.kind()
+							+ " not applied to it");
+				}
+				else if (RETRYABLE.contains(error.code()) && attempt < this.maxAttempts) {
+					again.add(transition);
+				}
+				else {
+					throw new IllegalStateException("DynamoDB refused the " + transition.kind() + " of row "
+							+ transition.row().key() + " in table " + this.tableName + " (attempt " + attempt + "): "
+							+ error.codeAsString() + " " + error.message());
+				}
+			}
+			if (again.isEmpty()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			long wait = this.backOff.toMillis() << (attempt - 1);
+			return CompletableFuture.runAsync(() -> {
+			}, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
+				.thenCompose((ignored) -> execute(again, now, attempt + 1));
+		});
+	}
+
+	private BatchStatementRequest statement(Transition transition, String now) {
 		PostingestRow row = transition.row();
-		Map<String, AttributeValue> key = Map.of(PostingestRow.ASSET_ID, AttributeValue.fromS(row.assetId()),
-				PostingestRow.BATCH_ID, AttributeValue.fromS(row.batchId()));
+		AttributeValue assetId = AttributeValue.fromS(row.assetId());
+		AttributeValue batchId = AttributeValue.fromS(row.batchId());
+		AttributeValue at = AttributeValue.fromS(now);
+		String key = " WHERE \"" + PostingestRow.ASSET_ID + "\"=? AND \"" + PostingestRow.BATCH_ID + "\"=?";
+		String queue = "\"" + PostingestRow.QUEUE + "\"";
+		String enqueue = "UPDATE " + this.table + " SET " + queue + "=?, \"firstQueued\"=?, \"lastQueued\"=?" + key;
 		return switch (transition.kind()) {
-			case ENQUEUE -> UpdateItemRequest.builder()
-				.tableName(this.tableName)
-				.key(key)
-				.updateExpression("SET #q = :target, firstQueued = :now, lastQueued = :now")
-				.conditionExpression("attribute_exists(assetId) AND attribute_not_exists(#q)")
-				.expressionAttributeNames(Map.of("#q", PostingestRow.QUEUE))
-				.expressionAttributeValues(Map.of(":target", AttributeValue.fromS(transition.target().alias()), ":now",
-						AttributeValue.fromS(now)))
-				.build();
-			case ADVANCE -> UpdateItemRequest.builder()
-				.tableName(this.tableName)
-				.key(key)
-				.updateExpression("SET #q = :target, firstQueued = :now, lastQueued = :now")
-				.conditionExpression("#q = :current AND attribute_exists(#result)")
-				.expressionAttributeNames(
-						Map.of("#q", PostingestRow.QUEUE, "#result", transition.confirmationAttribute()))
-				.expressionAttributeValues(Map.of(":target", AttributeValue.fromS(transition.target().alias()),
-						":current", AttributeValue.fromS(row.queue()), ":now", AttributeValue.fromS(now)))
-				.build();
-			case COMPLETE -> DeleteItemRequest.builder()
-				.tableName(this.tableName)
-				.key(key)
-				.conditionExpression("#q = :current AND attribute_exists(#result)")
-				.expressionAttributeNames(
-						Map.of("#q", PostingestRow.QUEUE, "#result", transition.confirmationAttribute()))
-				.expressionAttributeValues(Map.of(":current", AttributeValue.fromS(row.queue())))
-				.build();
-			case RESEND -> UpdateItemRequest.builder()
-				.tableName(this.tableName)
-				.key(key)
-				.updateExpression("SET lastQueued = :now")
-				.conditionExpression("#q = :current")
-				.expressionAttributeNames(Map.of("#q", PostingestRow.QUEUE))
-				.expressionAttributeValues(
-						Map.of(":current", AttributeValue.fromS(row.queue()), ":now", AttributeValue.fromS(now)))
-				.build();
+			case ENQUEUE -> statement(enqueue + " AND " + queue + " IS MISSING",
+					AttributeValue.fromS(transition.target().alias()), at, at, assetId, batchId);
+			case ADVANCE -> statement(
+					enqueue + " AND " + queue + "=? AND " + identifier(transition.confirmationAttribute())
+							+ " IS NOT MISSING",
+					AttributeValue.fromS(transition.target().alias()), at, at, assetId, batchId,
+					AttributeValue.fromS(row.queue()));
+			case COMPLETE -> statement(
+					"DELETE FROM " + this.table + key + " AND " + queue + "=? AND "
+							+ identifier(transition.confirmationAttribute()) + " IS NOT MISSING",
+					assetId, batchId, AttributeValue.fromS(row.queue()));
+			case RESEND -> statement("UPDATE " + this.table + " SET \"lastQueued\"=?" + key + " AND " + queue + "=?",
+					at, assetId, batchId, AttributeValue.fromS(row.queue()));
 		};
+	}
+
+	private static BatchStatementRequest statement(String statement, AttributeValue... parameters) {
+		return BatchStatementRequest.builder().statement(statement).parameters(parameters).build();
+	}
+
+	/** A PartiQL quoted identifier. */
+	static String identifier(String name) {
+		if (name == null || name.isEmpty() || name.indexOf('"') >= 0) {
+			throw new IllegalArgumentException("Not usable as a DynamoDB attribute or table name: '" + name + "'");
+		}
+		return "\"" + name + "\"";
 	}
 
 }
