@@ -16,7 +16,9 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.RequestBuilder;
@@ -266,6 +268,37 @@ class DashboardPagesTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
+	}
+
+	@Test
+	void listsTheManifestsWithTheirCanvasesAndBatches() throws Exception {
+		this.mvc.perform(get("/manifests"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("No manifests in the presentation store.")));
+		new ResourceDatabasePopulator(new FileSystemResource("../sample-data/manifest-update/presentation.sql"))
+			.execute(this.jdbc.getDataSource());
+		this.jdbc.update("UPDATE canvas_paintings SET error = 'Image not found' WHERE canvas_id = 'c2'");
+		try {
+			String page = this.mvc.perform(get("/manifests"))
+				.andExpect(status().isOk())
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			assertThat(page).contains("data-manifest=\"sample-manifest\"", "Sample letters, 1890-1895")
+				.contains("<td>3</td>", "status status-failed\">1</span>")
+				.contains("/executions?job=manifestUpdateJob&amp;parameter=batchId%3D1001", ">Ingesting<")
+				.contains("/executions?job=manifestUpdateJob&amp;parameter=batchId%3D1000", ">Completed<")
+				.contains("href=\"/manifests\"")
+				.doesNotContain("href=\"/postingest\"");
+		}
+		finally {
+			this.jdbc.update("DELETE FROM manifests");
+		}
+	}
+
+	@Test
+	void hasNoPostingestViewWhileThePostingestJobsAreOff() throws Exception {
+		this.mvc.perform(get("/postingest")).andExpect(status().isNotFound());
 	}
 
 }
