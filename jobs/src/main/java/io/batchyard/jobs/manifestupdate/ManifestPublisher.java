@@ -1,5 +1,6 @@
 package io.batchyard.jobs.manifestupdate;
 
+import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Step 5 of {@code manifestUpdateJob}: merges the projected canvases into the manifest's
- * JSON, publishes it and marks the batch Completed.
+ * JSON, gives it the Presentation API's id, publishes it and marks the batch Completed.
  * <p>
  * Idempotent at every point it can die: the staged manifest is deleted only after the
  * published one is written, so a restart merges the staged copy again into the same
@@ -36,10 +37,20 @@ public class ManifestPublisher {
 
 	private final JsonMapper mapper;
 
-	public ManifestPublisher(JdbcTemplate jdbc, BlobStore blobs, JsonMapper mapper) {
+	private final String presentationApiUrl;
+
+	/**
+	 * @param jdbc the presentation database
+	 * @param blobs the manifests' storage
+	 * @param mapper reads and writes the manifest JSON
+	 * @param presentationApiUrl the base of the published manifests' ids
+	 */
+	public ManifestPublisher(JdbcTemplate jdbc, BlobStore blobs, JsonMapper mapper, URI presentationApiUrl) {
 		this.jdbc = jdbc;
 		this.blobs = blobs;
 		this.mapper = mapper;
+		String base = presentationApiUrl.toString();
+		this.presentationApiUrl = base.endsWith("/") ? base : base + "/";
 	}
 
 	static String stagedKey(long customer, String manifestId) {
@@ -72,6 +83,9 @@ public class ManifestPublisher {
 					"Manifest blob '" + (fromStaged ? staged : published) + "' is not a JSON object");
 		}
 		int merged = ManifestMerger.merge(manifest, assetOfCanvas(customer, manifestId), projected(batch));
+		// The staged skeleton carries whatever id its author gave it; the published one
+		// is the Presentation API's own (hierarchical slugs are not modelled here).
+		manifest.put("id", this.presentationApiUrl + publishedKey(customer, manifestId));
 		this.blobs.write(published, this.mapper.writeValueAsBytes(manifest));
 		if (fromStaged) {
 			this.blobs.delete(staged);

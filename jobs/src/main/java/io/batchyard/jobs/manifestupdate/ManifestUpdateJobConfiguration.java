@@ -245,9 +245,10 @@ public class ManifestUpdateJobConfiguration {
 
 	@Bean
 	public Step mergeManifestStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			DataSource dataSource, BlobStore manifestUpdateBlobStore) {
+			DataSource dataSource, BlobStore manifestUpdateBlobStore, ManifestUpdateProperties properties) {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		ManifestPublisher publisher = new ManifestPublisher(jdbc, manifestUpdateBlobStore, JsonMapper.shared());
+		ManifestPublisher publisher = new ManifestPublisher(jdbc, manifestUpdateBlobStore, JsonMapper.shared(),
+				properties.presentationApiUrl());
 		return new StepBuilder("mergeManifestStep", jobRepository)
 			.tasklet(new MergeManifestTasklet(publisher, new BatchCompletion(jdbc), CLOCK), transactionManager)
 			.build();

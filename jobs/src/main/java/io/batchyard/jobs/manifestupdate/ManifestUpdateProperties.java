@@ -20,12 +20,15 @@ import org.springframework.validation.annotation.Validated;
  * @param chunkSize assets (step 2) and canvas paintings (step 4) per transaction
  * @param dlcs the DLCS API and Orchestrator
  * @param storage where the manifests' JSON lives
+ * @param presentationApiUrl the public base URL of the IIIF Presentation API: a published
+ * manifest's {@code id} is {@code {presentationApiUrl}{customer}/manifests/{id}}
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.manifest-update")
 public record ManifestUpdateProperties(@DefaultValue("batch-completion") @NotBlank String queue,
 		@DefaultValue("100") @Min(1) int chunkSize, @DefaultValue @Valid @NotNull Dlcs dlcs,
-		@DefaultValue @Valid @NotNull Storage storage) {
+		@DefaultValue @Valid @NotNull Storage storage,
+		@DefaultValue("http://localhost:8080/") @NotNull URI presentationApiUrl) {
 
 	/**
 	 * The DLCS.

@@ -1,5 +1,6 @@
 package io.batchyard.jobs.manifestupdate;
 
+import java.net.URI;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,7 +130,8 @@ class ManifestPublisherTests {
 	}
 
 	private ManifestPublisher publisher(BlobStore store) {
-		return new ManifestPublisher(this.jdbc, store, JsonMapper.shared());
+		return new ManifestPublisher(this.jdbc, store, JsonMapper.shared(),
+				URI.create("https://iiif.test/presentation"));
 	}
 
 	private String status() {

@@ -80,6 +80,7 @@ abstract class ManifestUpdateJobTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("batchyard.jobs.manifest-update.chunk-size", () -> "2");
+		registry.add("batchyard.jobs.manifest-update.presentation-api-url", () -> "https://iiif.test/presentation/");
 		registry.add("batchyard.jobs.manifest-update.dlcs.api-url", () -> dlcs.baseUrl() + "/api/");
 		registry.add("batchyard.jobs.manifest-update.dlcs.orchestrator-url", () -> dlcs.baseUrl() + "/orchestrator/");
 		registry.add("batchyard.jobs.manifest-update.dlcs.jwt-key", () -> JWT_KEY);
@@ -183,8 +184,9 @@ abstract class ManifestUpdateJobTests {
 
 		assertThat(this.manifestUpdateBlobStore.exists(STAGED)).isFalse();
 		JsonNode manifest = JsonMapper.shared().readTree(this.manifestUpdateBlobStore.read(PUBLISHED));
+		// The staged skeleton's id was https://presentation.example/2/manifests/...
 		assertThat(manifest.path("id").asString())
-			.isEqualTo("https://presentation.example/2/manifests/sample-manifest");
+			.isEqualTo("https://iiif.test/presentation/2/manifests/sample-manifest");
 		assertThat(manifest.path("items")).hasSize(3);
 		JsonNode first = manifest.path("items").path(0);
 		assertThat(first.path("id").asString()).isEqualTo("https://presentation.example/2/canvases/c1");
