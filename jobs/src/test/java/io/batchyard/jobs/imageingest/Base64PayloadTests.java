@@ -1,5 +1,6 @@
 package io.batchyard.jobs.imageingest;
 
+import io.batchyard.test.TestImages;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;

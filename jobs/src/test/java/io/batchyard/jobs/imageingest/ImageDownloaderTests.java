@@ -1,5 +1,6 @@
 package io.batchyard.jobs.imageingest;
 
+import io.batchyard.test.TestImages;
 import java.time.Duration;
 import java.util.List;
 
