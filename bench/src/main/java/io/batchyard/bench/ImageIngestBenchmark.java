@@ -1,6 +1,5 @@
 package io.batchyard.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +35,12 @@ import org.springframework.context.annotation.Import;
 
 /**
  * {@code imageIngestJob} with its bounded concurrency against the same job fetching one
- * image at a time (as the original service did), in the same run: {@code images} PNGs of
- * about 1 MB served by a local HTTP server that adds {@code latencyMs} per request,
- * stored in a local directory and announced on ElasticMQ, each run on its own in-memory
- * H2 repository. Arguments: {@code [images] [latencyMs] [concurrency] [chunkSize]}
- * (default 100 50 16 20).
+ * image at a time (as the original service did; only the concurrency differs, the chunk
+ * size is the same), in the same run: {@code images} PNGs of about 1 MB served by a local
+ * HTTP server that adds {@code latencyMs} per request, stored in a local directory and
+ * announced on ElasticMQ, each run on its own in-memory H2 repository. Arguments:
+ * {@code [images] [latencyMs] [concurrency] [chunkSize]} (default 100 50 20 20, the job's
+ * defaults).
  */
 public final class ImageIngestBenchmark {
 
@@ -53,7 +53,7 @@ public final class ImageIngestBenchmark {
 	public static void main(String[] args) throws Exception {
 		int images = (args.length > 0) ? Integer.parseInt(args[0]) : 100;
 		int latency = (args.length > 1) ? Integer.parseInt(args[1]) : 50;
-		int concurrency = (args.length > 2) ? Integer.parseInt(args[2]) : 16;
+		int concurrency = (args.length > 2) ? Integer.parseInt(args[2]) : 20;
 		int chunkSize = (args.length > 3) ? Integer.parseInt(args[3]) : 20;
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
@@ -81,12 +81,16 @@ public final class ImageIngestBenchmark {
 			System.out.printf("%d images, %.2f MB on average, %d ms latency per request%n", images,
 					bytes / (double) images / 1_000_000, latency);
 
-			Run sequential = run("sequential", urls, 1, 1, sqsEndpoint, sqs, queueUrl);
+			// Warm-up, not measured: the JIT, ImageIO and the clients are as warm for the
+			// first measured run as for the second.
+			run("warm-up", urls.subList(0, Math.min(20, urls.size())), concurrency, chunkSize, sqsEndpoint, sqs,
+					queueUrl);
+			Run sequential = run("sequential", urls, 1, chunkSize, sqsEndpoint, sqs, queueUrl);
 			Run concurrent = run("concurrent", urls, concurrency, chunkSize, sqsEndpoint, sqs, queueUrl);
 			System.out.printf(
-					"imageIngestJob, one image at a time (concurrency 1, chunk 1): %d images in %.2f s"
+					"imageIngestJob, one image at a time (concurrency 1, chunk %d): %d images in %.2f s"
 							+ " = %.1f images/s (%d messages)%n",
-					images, sequential.seconds, images / sequential.seconds, sequential.messages);
+					chunkSize, images, sequential.seconds, images / sequential.seconds, sequential.messages);
 			System.out.printf(
 					"imageIngestJob, concurrency %d, chunk %d:                   %d images in %.2f s"
 							+ " = %.1f images/s (%d messages)%n",
@@ -94,12 +98,15 @@ public final class ImageIngestBenchmark {
 					concurrent.messages);
 			System.out.printf("speed-up: %.1fx%n", sequential.seconds / concurrent.seconds);
 		}
+		// ElasticMQ's threads would keep the JVM alive.
+		System.exit(0);
 	}
 
 	private static Run run(String name, List<String> urls, int concurrency, int chunkSize, String sqsEndpoint,
-			SqsClient sqs, String queueUrl) throws IOException {
+			SqsClient sqs, String queueUrl) throws Exception {
 		sqs.purgeQueue((request) -> request.queueUrl(queueUrl));
 		Path store = Files.createTempDirectory("bench-images-" + name);
+		store.toFile().deleteOnExit();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class).run(
 				"--spring.datasource.url=jdbc:h2:mem:bench-" + name + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
 				"--batchyard.jobs.postingest.enabled=false", "--batchyard.jobs.image-ingest.queue=" + queueUrl,

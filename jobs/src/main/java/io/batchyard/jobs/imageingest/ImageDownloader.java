@@ -2,15 +2,20 @@ package io.batchyard.jobs.imageingest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Downloads one image: HTTP GET with connect and read timeouts, redirects followed by
@@ -35,6 +40,8 @@ public class ImageDownloader {
 		this.client = HttpClient.newBuilder()
 			.connectTimeout(connectTimeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
+			// No h2c upgrade attempt on every new plain-HTTP connection.
+			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 		this.policy = policy;
 		this.readTimeout = readTimeout;
@@ -59,10 +66,9 @@ public class ImageDownloader {
 		}
 		for (int redirects = 0;; redirects++) {
 			this.policy.check(target);
-			HttpResponse<InputStream> response = send(target);
+			HttpResponse<LimitedBody> response = send(target);
 			int status = response.statusCode();
 			if (status >= 300 && status < 400 && status != 304) {
-				close(response);
 				Optional<String> location = response.headers().firstValue("Location");
 				if (location.isEmpty()) {
 					throw new ImageRejectedException(
@@ -81,34 +87,40 @@ public class ImageDownloader {
 				continue;
 			}
 			if (status != 200) {
-				close(response);
 				throw new ImageRejectedException("Failed to download image: status code " + status);
 			}
 			String contentType = response.headers().firstValue("Content-Type").orElse("");
 			if (!contentType.toLowerCase(Locale.ROOT).startsWith("image/")) {
-				close(response);
 				throw new ImageRejectedException(
 						"Failed to download image: content type '" + contentType + "' is not an image");
 			}
 			long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
 			if (declared > this.maxBytes) {
-				close(response);
 				throw tooLarge();
 			}
-			return body(response);
+			return body(response, declared);
 		}
 	}
 
-	private HttpResponse<InputStream> send(URI target) throws ImageRejectedException {
+	private HttpResponse<LimitedBody> send(URI target) throws ImageRejectedException {
 		HttpRequest request = HttpRequest.newBuilder(target).timeout(this.readTimeout).GET().build();
+		AtomicBoolean overLimit = new AtomicBoolean();
 		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-		}
-		catch (HttpTimeoutException ex) {
-			throw new ImageRejectedException("Failed to download image: timed out after " + this.readTimeout);
+			// Only a 200's body is kept; any other is discarded as it arrives.
+			return this.client.send(request,
+					(info) -> (info.statusCode() != 200)
+							? HttpResponse.BodySubscribers.replacing(new LimitedBody(new byte[0], false))
+							: new LimitedBodySubscriber(this.maxBytes,
+									info.headers().firstValueAsLong("Content-Length").orElse(-1), overLimit));
 		}
 		catch (IOException ex) {
-			throw new ImageRejectedException("Failed to download image: " + describe(ex));
+			// Cancelling the body past the limit may surface as a cancelled stream.
+			if (overLimit.get()) {
+				throw tooLarge();
+			}
+			throw (ex instanceof HttpTimeoutException)
+					? new ImageRejectedException("Failed to download image: timed out after " + this.readTimeout)
+					: new ImageRejectedException("Failed to download image: " + describe(ex));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -116,41 +128,95 @@ public class ImageDownloader {
 		}
 	}
 
-	private byte[] body(HttpResponse<InputStream> response) throws ImageRejectedException {
-		try (InputStream in = response.body()) {
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			byte[] buffer = new byte[64 * 1024];
-			long total = 0;
-			for (int read; (read = in.read(buffer)) != -1;) {
-				total += read;
-				if (total > this.maxBytes) {
-					throw tooLarge();
-				}
-				out.write(buffer, 0, read);
-			}
-			return out.toByteArray();
+	private byte[] body(HttpResponse<LimitedBody> response, long declared) throws ImageRejectedException {
+		LimitedBody body = response.body();
+		if (body.tooLarge()) {
+			throw tooLarge();
 		}
-		catch (IOException ex) {
-			throw new ImageRejectedException("Failed to download image: " + describe(ex));
-		}
+		return body.bytes();
 	}
 
 	private ImageRejectedException tooLarge() {
 		return new ImageRejectedException("Image too large: more than " + this.maxBytes + " bytes");
 	}
 
-	private static void close(HttpResponse<InputStream> response) {
-		try {
-			response.body().close();
-		}
-		catch (IOException ex) {
-			// nothing more to read from it anyway
-		}
-	}
-
 	private static String describe(IOException ex) {
 		return (ex.getMessage() != null) ? ex.getClass().getSimpleName() + ": " + ex.getMessage()
 				: ex.getClass().getSimpleName();
+	}
+
+	/**
+	 * A body read whole into memory, or given up (and the connection's stream cancelled)
+	 * as soon as it passes the limit.
+	 */
+	record LimitedBody(byte[] bytes, boolean tooLarge) {
+
+	}
+
+	/**
+	 * Collects the body's buffers up to the limit; past it, cancels the subscription so
+	 * the rest is never read.
+	 */
+	static final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<LimitedBody> {
+
+		private final CompletableFuture<LimitedBody> result = new CompletableFuture<>();
+
+		private final long limit;
+
+		private final ByteArrayOutputStream out;
+
+		private Flow.Subscription subscription;
+
+		private final AtomicBoolean overLimit;
+
+		private long total;
+
+		LimitedBodySubscriber(long limit, long declared, AtomicBoolean overLimit) {
+			this.limit = limit;
+			this.overLimit = overLimit;
+			this.out = new ByteArrayOutputStream((declared > 0 && declared <= limit) ? (int) declared : 64 * 1024);
+		}
+
+		@Override
+		public CompletionStage<LimitedBody> getBody() {
+			return this.result;
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			this.subscription = subscription;
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(List<ByteBuffer> buffers) {
+			if (this.result.isDone()) {
+				return;
+			}
+			for (ByteBuffer buffer : buffers) {
+				this.total += buffer.remaining();
+				if (this.total > this.limit) {
+					this.overLimit.set(true);
+					this.result.complete(new LimitedBody(null, true));
+					this.subscription.cancel();
+					return;
+				}
+				byte[] chunk = new byte[buffer.remaining()];
+				buffer.get(chunk);
+				this.out.write(chunk, 0, chunk.length);
+			}
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+			this.result.completeExceptionally(throwable);
+		}
+
+		@Override
+		public void onComplete() {
+			this.result.complete(new LimitedBody(this.out.toByteArray(), false));
+		}
+
 	}
 
 }

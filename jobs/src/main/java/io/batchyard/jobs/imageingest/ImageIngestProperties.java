@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param chunkSize images per chunk (one transaction, one SQS batch of messages)
  * @param concurrency images fetched, checked and stored at once, across all running
- * batches of this node (a chunk fans its images out over this many threads)
+ * batches of this node (a chunk fans its images out over this many threads; a chunk waits
+ * for its slowest image, so a chunk size equal to it keeps every thread busy)
  * @param queue the SQS queue every stored image is announced on: a name (its URL is
  * looked up) or a queue URL
  * @param sendAttempts attempts per SQS message that SQS fails, the first included
@@ -36,8 +37,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.image-ingest")
-public record ImageIngestProperties(@DefaultValue("10") @Min(1) @Max(100) int chunkSize,
-		@DefaultValue("16") @Min(1) @Max(256) int concurrency, @DefaultValue("image_upload") @NotBlank String queue,
+public record ImageIngestProperties(@DefaultValue("20") @Min(1) @Max(100) int chunkSize,
+		@DefaultValue("20") @Min(1) @Max(256) int concurrency, @DefaultValue("image_upload") @NotBlank String queue,
 		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff,
 		@DefaultValue("100000000") @Min(1) long maxPixels, @DefaultValue("24h") @NotNull Duration retention,
 		@DefaultValue @Valid @NotNull Fetch fetch, @DefaultValue @Valid @NotNull Storage storage) {

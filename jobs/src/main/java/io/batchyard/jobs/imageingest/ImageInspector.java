@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Whether bytes really are a JPEG or PNG: the file signature, then a header decode that
@@ -43,7 +44,8 @@ public class ImageInspector {
 			throw new ImageRejectedException(UNSUPPORTED);
 		}
 		ImageReader reader = readers.next();
-		try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+		// In memory: ImageIO.createImageInputStream would cache to a temporary file.
+		try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
 			reader.setInput(in, true, true);
 			int width = reader.getWidth(0);
 			int height = reader.getHeight(0);
