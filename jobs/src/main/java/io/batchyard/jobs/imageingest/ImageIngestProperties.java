@@ -47,7 +47,7 @@ public record ImageIngestProperties(@DefaultValue("20") @Min(1) @Max(100) int ch
 	 * Downloading images.
 	 *
 	 * @param connectTimeout the TCP connect timeout
-	 * @param readTimeout how long to wait for the response headers
+	 * @param readTimeout the longest wait for any read of the response (headers or body)
 	 * @param maxRedirects redirects followed, each checked like the first URL
 	 * @param maxBytes a body larger than this is rejected (never truncated)
 	 * @param allowedHosts host names (or literal addresses) that may be fetched although
