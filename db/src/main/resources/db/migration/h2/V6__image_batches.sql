@@ -1,8 +1,5 @@
--- The image batch API (see the PostgreSQL migration for the reasons) (imageIngestJob): one row per submitted batch and one per image. The
--- completed and failed counts are never stored: they are counted from the image rows, so a
--- replayed chunk or a restart can never count an image twice. An image's trace id and file name
--- are fixed at submit time, so its blob key {trace_id}/{filename} is known before it is fetched
--- and a restart can tell an image stored by a killed run from one never fetched.
+-- The image batch API (imageIngestJob): batches and their images (see the PostgreSQL migration
+-- for the reasons: counts are counted from the image rows, trace id and file name fixed at submit).
 CREATE TABLE image_batches (
 	id VARCHAR(36) NOT NULL PRIMARY KEY,
 	status VARCHAR(16) NOT NULL,
@@ -15,8 +12,7 @@ CREATE TABLE image_batches (
 CREATE INDEX ix_image_batches_completed_at ON image_batches (completed_at);
 CREATE INDEX ix_image_batches_created_at ON image_batches (created_at);
 
--- source_url for a URL image; source_key names the blob holding a base64 payload (never kept in
--- the job parameters or in this table).
+-- source_url for a URL image; source_key names the blob of a base64 payload.
 CREATE TABLE image_batch_images (
 	batch_id VARCHAR(36) NOT NULL,
 	idx INTEGER NOT NULL,
