@@ -95,6 +95,9 @@ abstract class ImageIngestJobTests {
 	Job imageIngestJob;
 
 	@Autowired
+	Job imageBatchPurgeJob;
+
+	@Autowired
 	JdbcTemplate jdbc;
 
 	@Autowired
@@ -289,6 +292,42 @@ abstract class ImageIngestJobTests {
 
 		assertThat(this.imageBatches.images(batch).get(0)).isEqualTo(ended);
 		assertThat(this.imageBatches.find(batch).orElseThrow().completed()).isOne();
+	}
+
+	@Test
+	void thePurgeDeletesBatchesThatEndedBeforeTheRetentionAndKeepsTheOthers() throws Exception {
+		java.time.Instant asOf = java.time.Instant.parse("2026-11-30T12:00:00Z");
+		String old = UUID.randomUUID().toString();
+		String recent = UUID.randomUUID().toString();
+		String running = UUID.randomUUID().toString();
+		for (String batch : List.of(old, recent, running)) {
+			this.imageBatches.create(batch,
+					List.of(url(batch, 0, "p.png", "/p.png"), url(batch, 1, "q.png", "/q.png")));
+		}
+		String payload = "image-batches/" + old + "/9.b64";
+		this.imageIngestBlobStore.write(payload, "AAAA".getBytes(StandardCharsets.US_ASCII));
+		this.jdbc.update(
+				"UPDATE image_batch_images SET source_url = NULL, source_key = ? WHERE batch_id = ? AND idx = 1",
+				payload, old);
+		this.jdbc.update("UPDATE image_batches SET status = 'completed', completed_at = ? WHERE id = ?",
+				asOf.minus(java.time.Duration.ofHours(25)).atOffset(java.time.ZoneOffset.UTC), old);
+		this.jdbc.update("UPDATE image_batches SET status = 'cancelled', completed_at = ? WHERE id = ?",
+				asOf.minus(java.time.Duration.ofHours(23)).atOffset(java.time.ZoneOffset.UTC), recent);
+		this.jdbc.update("UPDATE image_batches SET status = 'processing' WHERE id = ?", running);
+		this.jobUtils.setJob(this.imageBatchPurgeJob);
+
+		JobExecution execution = this.jobUtils
+			.startJob(new JobParametersBuilder().addString("asOf", asOf.toString()).toJobParameters());
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(Steps.of(execution, "purgeImageBatchesStep").getExitStatus().getExitDescription())
+			.isEqualTo("Deleted 1 image batch(es) that ended before 2026-11-29T12:00:00Z");
+		assertThat(this.imageBatches.find(old)).isEmpty();
+		assertThat(this.imageBatches.images(old)).isEmpty();
+		assertThat(this.imageIngestBlobStore.exists(payload)).isFalse();
+		assertThat(this.imageBatches.find(recent)).isPresent();
+		assertThat(this.imageBatches.find(running)).isPresent();
+		assertThat(this.imageBatches.images(running)).hasSize(2);
 	}
 
 	static JobParameters parameters(String batch) {
