@@ -85,11 +85,11 @@ class ImageBatchController {
 	 * this mapping the servlet container would answer with an empty body).
 	 */
 	@RequestMapping({ "", "/{id}" })
-	ResponseEntity<Map<String, Object>> methodNotAllowed(HttpServletRequest request) {
+	ResponseEntity<ImageBatchViews.Error> methodNotAllowed(HttpServletRequest request) {
 		String allowed = request.getRequestURI().endsWith("/batch") ? "GET, POST" : "GET, DELETE";
 		return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
 			.header("Allow", allowed)
-			.body(Map.of("error", "Method not allowed", "status", HttpStatus.METHOD_NOT_ALLOWED.value()));
+			.body(new ImageBatchViews.Error("Method not allowed", HttpStatus.METHOD_NOT_ALLOWED.value()));
 	}
 
 	private ImageBatch find(String id) {

@@ -1,6 +1,5 @@
 package io.batchyard.launcher.imagebatch;
 
-import java.util.Map;
 import java.util.UUID;
 
 import org.apache.commons.logging.Log;
@@ -26,12 +25,12 @@ class ImageBatchExceptionHandler {
 	private static final Log logger = LogFactory.getLog(ImageBatchExceptionHandler.class);
 
 	@ExceptionHandler
-	ResponseEntity<Map<String, Object>> refused(ImageBatchException ex) {
+	ResponseEntity<ImageBatchViews.Error> refused(ImageBatchException ex) {
 		return answer(ex.status(), ex.getMessage());
 	}
 
 	@ExceptionHandler
-	ResponseEntity<Map<String, Object>> launchRefused(LaunchRefusedException ex) {
+	ResponseEntity<ImageBatchViews.Error> launchRefused(LaunchRefusedException ex) {
 		HttpStatus status = (ex.getReason() == LaunchRefusedException.Reason.SHUTTING_DOWN)
 				? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
 		logger.warn("Image batch job not launched: " + ex.getMessage());
@@ -39,15 +38,15 @@ class ImageBatchExceptionHandler {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<Map<String, Object>> unexpected(Exception ex) {
+	ResponseEntity<ImageBatchViews.Error> unexpected(Exception ex) {
 		String reference = UUID.randomUUID().toString();
 		logger.error("Image batch request failed, reference " + reference, ex);
 		return answer(HttpStatus.INTERNAL_SERVER_ERROR,
 				"Internal error; the server log has the details under reference " + reference);
 	}
 
-	static ResponseEntity<Map<String, Object>> answer(HttpStatus status, String message) {
-		return ResponseEntity.status(status).body(Map.of("error", message, "status", status.value()));
+	static ResponseEntity<ImageBatchViews.Error> answer(HttpStatus status, String message) {
+		return ResponseEntity.status(status).body(new ImageBatchViews.Error(message, status.value()));
 	}
 
 }

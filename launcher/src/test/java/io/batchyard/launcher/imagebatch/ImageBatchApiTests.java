@@ -117,7 +117,7 @@ class ImageBatchApiTests {
 	void refusesInvalidRequestsWithTheOriginalErrors() throws Exception {
 		refused("{not json", 400)
 			.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith("Invalid request body: ")));
-		refused("{}", 400).andExpect(content().json("{\"error\":\"No images provided\",\"status\":400}", true));
+		refused("{}", 400).andExpect(content().string("{\"error\":\"No images provided\",\"status\":400}"));
 		refused("{\"images\":[]}", 400)
 			.andExpect(content().json("{\"error\":\"No images provided\",\"status\":400}", true));
 		StringBuilder many = new StringBuilder("{\"images\":[");
@@ -151,7 +151,7 @@ class ImageBatchApiTests {
 			.andExpect(content().json("{\"error\":\"Job not found: not-a-uuid\",\"status\":404}", true));
 		this.mvc.perform(put("/api/v1/batch").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.andExpect(status().isMethodNotAllowed())
-			.andExpect(content().json("{\"error\":\"Method not allowed\",\"status\":405}", true));
+			.andExpect(content().string("{\"error\":\"Method not allowed\",\"status\":405}"));
 		this.mvc.perform(post("/api/v1/batch/" + id))
 			.andExpect(status().isMethodNotAllowed())
 			.andExpect(content().json("{\"error\":\"Method not allowed\",\"status\":405}", true));
