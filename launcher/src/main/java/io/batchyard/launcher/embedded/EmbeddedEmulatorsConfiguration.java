@@ -61,7 +61,8 @@ class EmbeddedEmulatorsConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnProperty(name = "batchyard.embedded.image-ingest.create-queue", havingValue = "true")
+	@ConditionalOnProperty(name = { "batchyard.embedded.sqs.enabled", "batchyard.embedded.image-ingest.create-queue" },
+			havingValue = "true")
 	EmbeddedImageQueueSetup embeddedImageQueueSetup(ObjectProvider<SqsAsyncClient> sqs,
 			ObjectProvider<ImageIngestProperties> imageIngest) {
 		return new EmbeddedImageQueueSetup(sqs.getObject(), imageIngest.getObject().queue());

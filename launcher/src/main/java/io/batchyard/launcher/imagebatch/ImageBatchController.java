@@ -14,6 +14,7 @@ import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/batch")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ImageBatchController {
 
 	private final ImageBatchService service;
