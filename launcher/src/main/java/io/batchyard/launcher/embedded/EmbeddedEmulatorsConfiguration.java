@@ -2,6 +2,7 @@ package io.batchyard.launcher.embedded;
 
 import java.util.Map;
 
+import io.batchyard.jobs.imageingest.ImageIngestProperties;
 import io.batchyard.jobs.postingest.PostingestProperties;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -57,6 +58,14 @@ class EmbeddedEmulatorsConfiguration {
 			ObjectProvider<SqsAsyncClient> sqs) {
 		return new EmbeddedPostingestSetup(java.nio.file.Path.of(properties.postingest().sampleRows()),
 				postingest.getIfAvailable(), dynamoDb.getObject(), sqs.getObject());
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = { "batchyard.embedded.sqs.enabled", "batchyard.embedded.image-ingest.create-queue" },
+			havingValue = "true")
+	EmbeddedImageQueueSetup embeddedImageQueueSetup(ObjectProvider<SqsAsyncClient> sqs,
+			ObjectProvider<ImageIngestProperties> imageIngest) {
+		return new EmbeddedImageQueueSetup(sqs.getObject(), imageIngest.getObject().queue());
 	}
 
 	@Bean

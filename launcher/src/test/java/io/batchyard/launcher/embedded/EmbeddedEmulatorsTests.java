@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The embedded default: the application starts ElasticMQ and DynamoDB Local in its own
- * process, creates the launch queue on ElasticMQ before listening to it, and stops both
- * when it closes.
+ * process, creates the launch queue (and the image upload queue) on ElasticMQ before
+ * listening to it, and stops both when it closes.
  */
 class EmbeddedEmulatorsTests {
 
@@ -55,6 +55,10 @@ class EmbeddedEmulatorsTests {
 			List<String> queues = sqs.listQueues().join().queueUrls();
 			assertThat(queues).anySatisfy((url) -> assertThat(url).endsWith("/batchyard-launch"))
 				.anySatisfy((url) -> assertThat(url).endsWith("/batchyard-launch-dlq"))
+				// imageIngestJob's queue, so a batch submitted on a fresh start can
+				// announce
+				// its images.
+				.anySatisfy((url) -> assertThat(url).endsWith("/image_upload"))
 				.allSatisfy((url) -> assertThat(url).startsWith("http://127.0.0.1:" + sqsPort + "/"));
 
 			try (DynamoDbClient app = dynamoDb(dynamoDbPort, "local", Region.US_EAST_1);

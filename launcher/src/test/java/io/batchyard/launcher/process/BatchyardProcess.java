@@ -239,6 +239,14 @@ public final class BatchyardProcess implements AutoCloseable {
 		return output.substring(Math.max(0, output.length() - 6000));
 	}
 
+	/**
+	 * The application's base URL, for calls outside the operations API.
+	 * @return {@code http://127.0.0.1:<port>}
+	 */
+	public URI base() {
+		return this.base;
+	}
+
 	public long pid() {
 		return this.process.pid();
 	}

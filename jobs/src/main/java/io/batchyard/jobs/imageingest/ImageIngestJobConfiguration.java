@@ -1,0 +1,246 @@
+package io.batchyard.jobs.imageingest;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import io.batchyard.jobs.support.ReferenceTime;
+import io.batchyard.readers.blob.BlobStore;
+import io.batchyard.readers.blob.LocalDirectoryBlobStore;
+import io.batchyard.readers.blob.S3BlobStore;
+import io.batchyard.readers.sqs.SqsBatchSender;
+import org.slf4j.MDC;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.StringUtils;
+
+/**
+ * {@code imageIngestJob}: the images of one submitted batch (the image batch API),
+ * fetched or decoded, checked, stored and announced on the {@code image_upload} queue.
+ * <ol>
+ * <li>{@code ingestImagesStep} (chunks): reads the batch's images not yet ended, in index
+ * order, page by page (the reader keeps its position in the step's ExecutionContext); the
+ * writer fans each chunk out over a bounded executor and records every outcome on its
+ * image row in the chunk's transaction. A failed image is an outcome, not a step
+ * failure.</li>
+ * <li>{@code completeBatchStep}: ends the batch {@code completed}, or {@code failed} when
+ * every image failed, with counts taken from the rows.</li>
+ * </ol>
+ * Everything the step needs is in the database and blob storage, so a restart (after a
+ * crash, on any node) resumes after the last committed chunk, and an image stored by the
+ * interrupted chunk is not fetched again.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ImageIngestProperties.class)
+public class ImageIngestJobConfiguration {
+
+	public static final String JOB_NAME = "imageIngestJob";
+
+	/** Identifying: the batch id (the API's {@code job_id}). */
+	public static final String BATCH_ID = "batchId";
+
+	public static final String PURGE_JOB_NAME = "imageBatchPurgeJob";
+
+	private static final Clock CLOCK = Clock.systemUTC();
+
+	@Bean
+	public Job imageIngestJob(JobRepository jobRepository, Step ingestImagesStep, Step completeBatchStep) {
+		return new JobBuilder(JOB_NAME, jobRepository)
+			.validator(new DefaultJobParametersValidator(new String[] { BATCH_ID }, new String[0]))
+			.start(ingestImagesStep)
+			.next(completeBatchStep)
+			.build();
+	}
+
+	@Bean
+	public ImageBatches imageBatches(DataSource dataSource) {
+		return new ImageBatches(new JdbcTemplate(dataSource), CLOCK);
+	}
+
+	@Bean
+	public Step ingestImagesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcPagingItemReader<ImageRow> imageIngestImageReader, ImageIngestWriter imageIngestWriter,
+			ImageIngestProperties properties, ImageBatches imageBatches) {
+		return new StepBuilder("ingestImagesStep", jobRepository).<ImageRow, ImageRow>chunk(properties.chunkSize())
+			.transactionManager(transactionManager)
+			.reader(imageIngestImageReader)
+			.writer(imageIngestWriter)
+			.listener(new ImageBatchStepListener(imageBatches))
+			.build();
+	}
+
+	/**
+	 * The batch's images that have not ended, in index order. Sorted by the index, the
+	 * reader restarts after the last index of the last committed chunk; images ended by
+	 * then are not read again either way.
+	 */
+	@Bean
+	@StepScope
+	public JdbcPagingItemReader<ImageRow> imageIngestImageReader(DataSource dataSource,
+			ImageIngestProperties properties, @Value("#{jobParameters['batchId']}") String batchId) throws Exception {
+		return new JdbcPagingItemReaderBuilder<ImageRow>().name("imageIngestImageReader")
+			.dataSource(dataSource)
+			.selectClause("batch_id, idx, original_filename, source_url, source_key, trace_id, group_id")
+			.fromClause("image_batch_images")
+			.whereClause("batch_id = :batch AND status IN ('pending', 'processing')")
+			.sortKeys(Map.of("idx", Order.ASCENDING))
+			.parameterValues(Map.of("batch", batchId))
+			.pageSize(properties.chunkSize())
+			.rowMapper((rs, rowNum) -> new ImageRow(rs.getString("batch_id"), rs.getInt("idx"),
+					rs.getString("original_filename"), rs.getString("source_url"), rs.getString("source_key"),
+					rs.getString("trace_id"), rs.getString("group_id")))
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	public ImageIngestWriter imageIngestWriter(ImageIngestProperties properties, BlobStore imageIngestBlobStore,
+			ImageBatches imageBatches, ThreadPoolTaskExecutor imageIngestExecutor, SqsAsyncClient sqsAsyncClient) {
+		ImageIngestProperties.Fetch fetch = properties.fetch();
+		ImageDownloader downloader = new ImageDownloader(new UrlPolicy(fetch.allowedHosts()), fetch.connectTimeout(),
+				fetch.readTimeout(), fetch.maxRedirects(), fetch.maxBytes().toBytes());
+		ImageIngester ingester = new ImageIngester(downloader, new ImageInspector(properties.maxPixels()),
+				imageIngestBlobStore, imageBatches);
+		SqsBatchSender sender = SqsBatchSender.builder()
+			.client(sqsAsyncClient)
+			.maxAttempts(properties.sendAttempts())
+			.initialBackOff(properties.sendBackOff())
+			.build();
+		return new ImageIngestWriter(ingester, imageIngestExecutor, imageBatches,
+				new ImageUploadMessages(JsonMapper.shared(), CLOCK), sender,
+				queueUrl(sqsAsyncClient, properties.queue()));
+	}
+
+	/**
+	 * The threads images are fetched and stored on: as many as
+	 * {@code batchyard.jobs.image-ingest.concurrency}, shared by every running batch, so
+	 * a node never fetches more images at once. Log lines keep the job's context.
+	 */
+	@Bean
+	public ThreadPoolTaskExecutor imageIngestExecutor(ImageIngestProperties properties) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setCorePoolSize(properties.concurrency());
+		executor.setMaxPoolSize(properties.concurrency());
+		executor.setThreadNamePrefix("image-ingest-");
+		executor.setWaitForTasksToCompleteOnShutdown(true);
+		executor.setTaskDecorator((task) -> {
+			Map<String, String> context = MDC.getCopyOfContextMap();
+			return () -> {
+				if (context != null) {
+					MDC.setContextMap(context);
+				}
+				try {
+					task.run();
+				}
+				finally {
+					MDC.clear();
+				}
+			};
+		});
+		return executor;
+	}
+
+	@Bean
+	public Step completeBatchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			CompleteBatchTasklet imageIngestCompleteTasklet) {
+		return new StepBuilder("completeBatchStep", jobRepository)
+			.tasklet(imageIngestCompleteTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	CompleteBatchTasklet imageIngestCompleteTasklet(ImageBatches imageBatches, BlobStore imageIngestBlobStore,
+			@Value("#{jobParameters['batchId']}") String batchId) {
+		return new CompleteBatchTasklet(imageBatches, imageIngestBlobStore, batchId);
+	}
+
+	/**
+	 * {@code imageBatchPurgeJob}: deletes the batches (and their image rows) that ended
+	 * more than {@code retention} before the reference time; the stored images stay.
+	 * Scheduled like the other sweeps, identified by the fire time.
+	 */
+	@Bean
+	public Job imageBatchPurgeJob(JobRepository jobRepository, Step purgeImageBatchesStep) {
+		return new JobBuilder(PURGE_JOB_NAME, jobRepository).validator(new ReferenceTime(PURGE_JOB_NAME))
+			.start(purgeImageBatchesStep)
+			.build();
+	}
+
+	@Bean
+	public Step purgeImageBatchesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			ImageBatches imageBatches, BlobStore imageIngestBlobStore, ImageIngestProperties properties) {
+		return new StepBuilder("purgeImageBatchesStep", jobRepository)
+			.tasklet(new ImageBatchPurgeTasklet(imageBatches, imageIngestBlobStore, properties.retention()),
+					transactionManager)
+			.build();
+	}
+
+	@Bean
+	public BlobStore imageIngestBlobStore(ImageIngestProperties properties) {
+		ImageIngestProperties.Storage storage = properties.storage();
+		if (storage.type() == ImageIngestProperties.StorageType.LOCAL) {
+			return LocalDirectoryBlobStore.builder().root(storage.directory()).build();
+		}
+		S3ClientBuilder s3 = S3Client.builder()
+			.region(Region.of(storage.region()))
+			.forcePathStyle(storage.pathStyle())
+			.credentialsProvider(StringUtils.hasText(storage.accessKey())
+					? StaticCredentialsProvider
+						.create(AwsBasicCredentials.create(storage.accessKey(), storage.secretKey()))
+					: DefaultCredentialsProvider.builder().build());
+		if (storage.endpoint() != null) {
+			s3.endpointOverride(storage.endpoint());
+		}
+		return S3BlobStore.builder().client(s3.build()).bucket(storage.bucket()).prefix(storage.prefix()).build();
+	}
+
+	/**
+	 * The queue's URL: as configured when it is one, otherwise looked up once by name.
+	 */
+	static Supplier<String> queueUrl(SqsAsyncClient sqs, String queue) {
+		if (queue.startsWith("http://") || queue.startsWith("https://")) {
+			return () -> queue;
+		}
+		return new Supplier<>() {
+
+			private volatile String url;
+
+			@Override
+			public String get() {
+				if (this.url == null) {
+					this.url = sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl();
+				}
+				return this.url;
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,285 @@
+package io.batchyard.launcher.imagebatch;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.batchyard.jobs.imageingest.ImageBatches;
+import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
+import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
+import io.batchyard.launcher.imagebatch.ImageBatchViews.Update;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * {@code WS /api/v1/batch/{job_id}/ws}: a subscriber first gets the batch's current state
+ * ({@code progress}, and {@code job_complete} when it already ended), then an
+ * {@code image_complete} for every image that ends, a {@code progress} whenever the
+ * counts or the status change, and a {@code job_complete} when the batch ends, after
+ * which the server closes the connection. Progress is read from the database, not pushed
+ * by the job: the node that serves a subscriber need not be the one that runs the job.
+ * The server pings; a connection from which nothing arrived (pong or message) for the
+ * idle timeout is closed. A text {@code ping} is answered with {@code {"type":"pong"}}.
+ */
+class ImageBatchProgressHandler extends TextWebSocketHandler implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(ImageBatchProgressHandler.class);
+
+	private static final String BATCH = "batchId";
+
+	private static final String WS_SUFFIX = "/ws";
+
+	private final ImageBatches batches;
+
+	private final ImageBatchApiProperties.WebSocket settings;
+
+	private final JsonMapper json = JsonMapper.shared();
+
+	private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "image-batch-ws");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	ImageBatchProgressHandler(ImageBatches batches, ImageBatchApiProperties.WebSocket settings) {
+		this.batches = batches;
+		this.settings = settings;
+		long poll = settings.pollInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::pollAll, poll, poll, TimeUnit.MILLISECONDS);
+		long ping = settings.pingInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::pingAll, ping, ping, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Answers 404 to a handshake for a batch that does not exist.
+	 * @return the interceptor
+	 */
+	HandshakeInterceptor knownBatchesOnly() {
+		return new HandshakeInterceptor() {
+
+			@Override
+			public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+					WebSocketHandler wsHandler, Map<String, Object> attributes) {
+				String id = batchId(request.getURI());
+				if (id == null || !ImageBatchController.isUuid(id)
+						|| ImageBatchProgressHandler.this.batches.find(id).isEmpty()) {
+					response.setStatusCode(HttpStatus.NOT_FOUND);
+					return false;
+				}
+				attributes.put(BATCH, id);
+				return true;
+			}
+
+			@Override
+			public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+					WebSocketHandler wsHandler, Exception exception) {
+			}
+
+		};
+	}
+
+	static String batchId(URI uri) {
+		String path = uri.getPath();
+		if (path == null || !path.endsWith(WS_SUFFIX)) {
+			return null;
+		}
+		String rest = path.substring(0, path.length() - WS_SUFFIX.length());
+		return rest.substring(rest.lastIndexOf('/') + 1);
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		String id = (String) session.getAttributes().get(BATCH);
+		Subscriber subscriber = new Subscriber(id,
+				new ConcurrentWebSocketSessionDecorator(session, 10_000, 1024 * 1024));
+		this.subscribers.put(session.getId(), subscriber);
+		logger.debug("WebSocket " + session.getId() + " subscribed to image batch " + id);
+		// The current state first; from then on, changes.
+		this.scheduler.execute(() -> poll(subscriber, true));
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+		Subscriber subscriber = this.subscribers.get(session.getId());
+		if (subscriber == null) {
+			return;
+		}
+		subscriber.touch();
+		String text = message.getPayload().trim();
+		if (text.equalsIgnoreCase("ping") || text.replace(" ", "").equals("{\"type\":\"ping\"}")) {
+			subscriber.send(this.json.writeValueAsString(
+					Map.of("type", "pong", "timestamp", ImageBatchViews.time(java.time.Instant.now()))));
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		Subscriber subscriber = this.subscribers.get(session.getId());
+		if (subscriber != null) {
+			subscriber.touch();
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		this.subscribers.remove(session.getId());
+	}
+
+	private void pollAll() {
+		for (Subscriber subscriber : List.copyOf(this.subscribers.values())) {
+			try {
+				if (subscriber.idleFor() > this.settings.idleTimeout().toMillis()) {
+					logger.debug("Closing idle WebSocket of image batch " + subscriber.batchId);
+					subscriber.close(new CloseStatus(CloseStatus.NORMAL.getCode(),
+							"Inactive for " + Duration.ofMillis(subscriber.idleFor()).toSeconds() + " s"));
+					continue;
+				}
+				poll(subscriber, false);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Progress of image batch " + subscriber.batchId + " not sent: " + ex.getMessage());
+			}
+		}
+	}
+
+	private void poll(Subscriber subscriber, boolean first) {
+		Optional<ImageBatch> found = this.batches.find(subscriber.batchId);
+		if (found.isEmpty()) {
+			subscriber.close(CloseStatus.GOING_AWAY);
+			return;
+		}
+		ImageBatch batch = found.get();
+		List<ImageRecord> images = this.batches.images(batch.id());
+		synchronized (subscriber) {
+			if (subscriber.done) {
+				return;
+			}
+			if (first) {
+				images.stream().filter(ImageRecord::ended).forEach((image) -> subscriber.ended.add(image.index()));
+				subscriber.send(update("progress", batch, null));
+			}
+			else {
+				for (ImageRecord image : images) {
+					if (image.ended() && subscriber.ended.add(image.index())) {
+						subscriber.send(update("image_complete", batch, image));
+					}
+				}
+				String state = batch.status() + "/" + batch.completed() + "/" + batch.failed();
+				if (!state.equals(subscriber.lastState)) {
+					subscriber.send(update("progress", batch, null));
+				}
+			}
+			subscriber.lastState = batch.status() + "/" + batch.completed() + "/" + batch.failed();
+			if (batch.ended()) {
+				subscriber.send(update("job_complete", batch, null));
+				subscriber.done = true;
+				subscriber.close(CloseStatus.NORMAL);
+			}
+		}
+	}
+
+	private String update(String type, ImageBatch batch, ImageRecord image) {
+		return this.json.writeValueAsString(Update.of(type, batch, image));
+	}
+
+	private void pingAll() {
+		for (Subscriber subscriber : List.copyOf(this.subscribers.values())) {
+			try {
+				subscriber.session.sendMessage(new PingMessage(ByteBuffer.wrap(new byte[] { 'b', 'y' })));
+			}
+			catch (IOException | RuntimeException ex) {
+				subscriber.close(CloseStatus.SESSION_NOT_RELIABLE);
+			}
+		}
+	}
+
+	int subscriberCount() {
+		return this.subscribers.size();
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdownNow();
+		for (Subscriber subscriber : List.copyOf(this.subscribers.values())) {
+			subscriber.close(CloseStatus.GOING_AWAY);
+		}
+	}
+
+	private static final class Subscriber {
+
+		private final String batchId;
+
+		private final WebSocketSession session;
+
+		private final Set<Integer> ended = new HashSet<>();
+
+		private String lastState;
+
+		private boolean done;
+
+		private volatile long lastActivity = System.nanoTime();
+
+		private Subscriber(String batchId, WebSocketSession session) {
+			this.batchId = batchId;
+			this.session = session;
+		}
+
+		void touch() {
+			this.lastActivity = System.nanoTime();
+		}
+
+		long idleFor() {
+			return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.lastActivity);
+		}
+
+		void send(String text) {
+			try {
+				if (this.session.isOpen()) {
+					this.session.sendMessage(new TextMessage(text));
+				}
+			}
+			catch (IOException ex) {
+				close(CloseStatus.SESSION_NOT_RELIABLE);
+			}
+		}
+
+		void close(CloseStatus status) {
+			try {
+				this.session.close(status);
+			}
+			catch (IOException ex) {
+				// closed already
+			}
+		}
+
+	}
+
+}

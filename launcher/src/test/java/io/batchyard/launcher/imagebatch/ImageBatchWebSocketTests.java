@@ -1,0 +1,301 @@
+package io.batchyard.launcher.imagebatch;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.batchyard.jobs.imageingest.ImageBatches;
+import io.batchyard.test.ElasticMqServer;
+import io.batchyard.test.ImageServer;
+import io.batchyard.test.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code WS /api/v1/batch/{job_id}/ws} on the running server (a real port, a real
+ * WebSocket client, no login): live progress of a running batch, the current state first
+ * for a late subscriber, 404 for an unknown batch, text ping/pong, server pings keeping a
+ * quiet connection open, and a client that answers nothing closed after the idle timeout.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ImageBatchWebSocketTests {
+
+	static final String QUEUE = "image_upload-ws-" + UUID.randomUUID().toString().substring(0, 8);
+
+	static ImageServer images = ImageServer.start();
+
+	static SqsClient sqs;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("spring.cloud.aws.sqs.endpoint", ElasticMqServer::endpoint);
+		registry.add("batchyard.jobs.image-ingest.queue", () -> QUEUE);
+		registry.add("batchyard.jobs.image-ingest.chunk-size", () -> "1");
+		registry.add("batchyard.jobs.image-ingest.fetch.allowed-hosts", () -> "127.0.0.1");
+		registry.add("batchyard.jobs.image-ingest.storage.directory", () -> "target/test-images/" + UUID.randomUUID());
+		registry.add("batchyard.image-batch-api.websocket.poll-interval", () -> "100ms");
+		registry.add("batchyard.image-batch-api.websocket.ping-interval", () -> "300ms");
+		registry.add("batchyard.image-batch-api.websocket.idle-timeout", () -> "1500ms");
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ImageBatches imageBatches;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@BeforeAll
+	static void queue() {
+		sqs = SqsClient.builder()
+			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+			.build();
+		sqs.createQueue((request) -> request.queueName(QUEUE));
+	}
+
+	@AfterAll
+	static void stop() {
+		images.close();
+		sqs.close();
+	}
+
+	@AfterEach
+	void cleanUp() {
+		images.latency(Duration.ZERO);
+	}
+
+	@Test
+	void aSubscriberFollowsABatchToItsEnd() throws Exception {
+		images.latency(Duration.ofMillis(400));
+		String ok = images.serve("/ws/ok.png", "image/png", TestImages.png(3, 3));
+		String body = "{\"images\":[{\"url\":\"" + ok + "\"},{\"url\":\"" + images.url("/ws/missing.png")
+				+ "\"},{\"url\":\"" + ok + "\",\"name\":\"again.png\"}]}";
+		String id = submit(body);
+
+		Client client = connect(id);
+		List<JsonNode> messages = client.untilClosed();
+
+		assertThat(messages.get(0).path("type").asString()).isEqualTo("progress");
+		assertThat(messages.get(0).path("job_id").asString()).isEqualTo(id);
+		assertThat(messages.get(0).path("total_images").asInt()).isEqualTo(3);
+		List<JsonNode> imageCompletes = messages.stream()
+			.filter((message) -> message.path("type").asString().equals("image_complete"))
+			.toList();
+		assertThat(imageCompletes).extracting((message) -> message.path("image").path("index").asInt())
+			.containsExactlyInAnyOrder(0, 1, 2);
+		JsonNode failed = imageCompletes.stream()
+			.filter((message) -> message.path("image").path("index").asInt() == 1)
+			.findFirst()
+			.orElseThrow();
+		assertThat(failed.path("image").path("status").asString()).isEqualTo("failed");
+		assertThat(failed.path("image").path("error").asString())
+			.isEqualTo("Failed to download image: status code 404");
+		JsonNode stored = imageCompletes.stream()
+			.filter((message) -> message.path("image").path("index").asInt() == 2)
+			.findFirst()
+			.orElseThrow();
+		assertThat(stored.path("image").path("processed_path").asString()).endsWith("/again.png");
+		JsonNode last = messages.get(messages.size() - 1);
+		assertThat(last.path("type").asString()).isEqualTo("job_complete");
+		assertThat(last.path("status").asString()).isEqualTo("completed");
+		assertThat(last.path("completed").asInt()).isEqualTo(2);
+		assertThat(last.path("failed").asInt()).isEqualTo(1);
+		assertThat(last.path("progress").asDouble()).isEqualTo(100.0);
+		assertThat(last.path("timestamp").asString()).endsWith("Z");
+		assertThat(client.closeStatus.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(CloseStatus.NORMAL.getCode());
+	}
+
+	@Test
+	void aLateSubscriberFirstGetsTheCurrentState() throws Exception {
+		String ok = images.serve("/ws/late.png", "image/png", TestImages.png(3, 3));
+		String id = submit("{\"images\":[{\"url\":\"" + ok + "\"}]}");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.imageBatches.find(id).orElseThrow().status().equals("completed"));
+
+		List<JsonNode> messages = connect(id).untilClosed();
+
+		assertThat(messages).extracting((message) -> message.path("type").asString())
+			.containsExactly("progress", "job_complete");
+		assertThat(messages.get(0).path("status").asString()).isEqualTo("completed");
+		assertThat(messages.get(0).path("completed").asInt()).isOne();
+	}
+
+	@Test
+	void anUnknownBatchIsRefused() {
+		String id = UUID.randomUUID().toString();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> connect(id))
+			.satisfies((ex) -> assertThat(stackText(ex)).contains("404"));
+	}
+
+	@Test
+	void pingsKeepAQuietConnectionOpenAndTextPingIsAnswered() throws Exception {
+		String id = pendingBatch();
+		Client client = connect(id);
+		assertThat(client.next().path("type").asString()).isEqualTo("progress");
+
+		// Longer than the idle timeout: the client answers the server's pings.
+		await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		assertThat(client.session.isOpen()).isTrue();
+		client.session.sendMessage(new TextMessage("ping"));
+		assertThat(client.next().path("type").asString()).isEqualTo("pong");
+		client.session.close();
+	}
+
+	@Test
+	void aClientThatAnswersNothingIsClosedAfterTheIdleTimeout() throws Exception {
+		String id = pendingBatch();
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET /api/v1/batch/" + id + "/ws HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
+					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+					+ "Sec-WebSocket-Version: 13\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			DataInputStream in = new DataInputStream(socket.getInputStream());
+			String status = readLine(in);
+			assertThat(status).contains("101");
+			while (!readLine(in).isEmpty()) {
+				// headers
+			}
+			long start = System.nanoTime();
+			List<Integer> opcodes = new ArrayList<>();
+			String closeReason = null;
+			while (closeReason == null) {
+				int first = in.readUnsignedByte();
+				int length = in.readUnsignedByte() & 0x7f;
+				if (length == 126) {
+					length = in.readUnsignedShort();
+				}
+				byte[] payload = new byte[length];
+				in.readFully(payload);
+				int opcode = first & 0x0f;
+				opcodes.add(opcode);
+				if (opcode == 0x8) {
+					closeReason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+				}
+			}
+			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(opcodes).contains(0x1, 0x9);
+			assertThat(closeReason).startsWith("Inactive for");
+			assertThat(elapsed).isBetween(1000L, 6000L);
+		}
+	}
+
+	private String pendingBatch() {
+		// A batch without a job: it stays pending, so nothing ends the connection but
+		// idleness.
+		String id = UUID.randomUUID().toString();
+		this.imageBatches.create(id, List.of(new ImageBatches.NewImage(0, "x.png", "http://127.0.0.1:9/x.png", null,
+				UUID.randomUUID().toString(), UUID.randomUUID().toString())));
+		return id;
+	}
+
+	private String submit(String body) throws Exception {
+		var http = java.net.http.HttpClient.newHttpClient();
+		var response = http
+			.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/batch"))
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		return JsonMapper.shared().readTree(response.body()).path("job_id").asString();
+	}
+
+	private Client connect(String id) throws Exception {
+		Client client = new Client();
+		client.session = new StandardWebSocketClient()
+			.execute(client, "ws://127.0.0.1:" + this.port + "/api/v1/batch/" + id + "/ws")
+			.get(10, TimeUnit.SECONDS);
+		return client;
+	}
+
+	private static String readLine(DataInputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int c; (c = in.read()) != -1 && c != '\n';) {
+			if (c != '\r') {
+				line.append((char) c);
+			}
+		}
+		return line.toString();
+	}
+
+	private static String stackText(Throwable ex) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			text.append(t).append('\n');
+		}
+		return text.toString();
+	}
+
+	static final class Client extends TextWebSocketHandler {
+
+		final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+
+		final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
+
+		WebSocketSession session;
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+			this.messages.add(JsonMapper.shared().readTree(message.getPayload()));
+		}
+
+		@Override
+		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+			this.closeStatus.complete(status);
+		}
+
+		JsonNode next() throws InterruptedException {
+			JsonNode message = this.messages.poll(10, TimeUnit.SECONDS);
+			assertThat(message).as("a message within 10 s").isNotNull();
+			return message;
+		}
+
+		List<JsonNode> untilClosed() throws Exception {
+			this.closeStatus.get(30, TimeUnit.SECONDS);
+			return new ArrayList<>(this.messages);
+		}
+
+	}
+
+}
