@@ -3,7 +3,9 @@ package io.batchyard.launcher.dashboard;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 
+import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.test.RepositoryFixture;
@@ -58,6 +60,9 @@ class DashboardPagesTests {
 
 	@Autowired
 	JobRuns jobRuns;
+
+	@Autowired
+	ImageBatches imageBatches;
 
 	private RepositoryFixture fixture;
 
@@ -299,6 +304,47 @@ class DashboardPagesTests {
 	@Test
 	void hasNoPostingestViewWhileThePostingestJobsAreOff() throws Exception {
 		this.mvc.perform(get("/postingest")).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void showsTheImageBatchesAndEachImageOfOne() throws Exception {
+		String id = "5b0f8a54-3d1e-4f7e-9a43-3f1c2f0c9d11";
+		this.imageBatches.create(id,
+				List.of(new ImageBatches.NewImage(0, "photo.jpg", "https://images.example/photo.jpg", null,
+						"11111111-1111-1111-1111-111111111111", "g"),
+						new ImageBatches.NewImage(1, "scan.png", "https://images.example/scan.png", null,
+								"22222222-2222-2222-2222-222222222222", "g"),
+						new ImageBatches.NewImage(2, "notes.gif", "https://images.example/notes.gif", null,
+								"33333333-3333-3333-3333-333333333333", "g")));
+		this.jdbc.update("UPDATE image_batches SET status = 'processing' WHERE id = ?", id);
+		this.jdbc.update("UPDATE image_batch_images SET status = 'completed',"
+				+ " processed_path = '11111111-1111-1111-1111-111111111111/photo.jpg' WHERE batch_id = ? AND idx = 0",
+				id);
+		this.jdbc.update("UPDATE image_batch_images SET status = 'failed', error = 'Unsupported image format'"
+				+ " WHERE batch_id = ? AND idx = 2", id);
+		try {
+			this.mvc.perform(get("/image-batches"))
+				.andExpect(status().isOk())
+				.andExpect(content().string(containsString("data-batch=\"" + id + "\"")))
+				.andExpect(content().string(containsString("66.67%")))
+				.andExpect(content()
+					.string(containsString("/executions?job=imageIngestJob&amp;parameter=batchId%3D" + id)));
+			String page = this.mvc.perform(get("/image-batches/" + id))
+				.andExpect(status().isOk())
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			assertThat(page).contains("1 completed, 1 failed of 3 (66.67%)", "http-equiv=\"refresh\"")
+				.contains("11111111-1111-1111-1111-111111111111/photo.jpg", "Unsupported image format")
+				.contains("data-index=\"1\"", "status status-pending");
+
+			this.mvc.perform(get("/image-batches/no-such-batch"))
+				.andExpect(redirectedUrl("/image-batches"))
+				.andExpect(flash().attribute("flash", startsWith("No image batch no-such-batch")));
+		}
+		finally {
+			this.jdbc.update("DELETE FROM image_batches");
+		}
 	}
 
 }
