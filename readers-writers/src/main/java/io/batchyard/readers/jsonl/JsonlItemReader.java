@@ -30,7 +30,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * committed. The input is a function from a byte offset to a stream starting there (an S3
  * ranged GET, a file channel positioned there).
  */
-public final class JsonlItemReader implements ItemStreamReader<JsonlLine> {
+public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 
 	private static final String OFFSET = "offset";
 
@@ -66,7 +66,7 @@ public final class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 
 	private boolean ended;
 
-	private JsonlItemReader(Builder builder) {
+	protected JsonlItemReader(Builder builder) {
 		this.name = builder.name;
 		this.input = builder.input;
 		this.maxLineLength = builder.maxLineLength;

@@ -1,0 +1,57 @@
+package io.batchyard.jobs.enhancement;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.UUID;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * After the result file: every requested reference no line named gets the entry
+ * {@value ValidationMessages#MISSING}, numbered after the last entry in reference-id
+ * order, and its pending enhancement fails. One statement each, in the step's
+ * transaction; a second run finds nothing left to report.
+ */
+public class ReportMissingReferencesTasklet implements Tasklet {
+
+	private static final Log logger = LogFactory.getLog(ReportMissingReferencesTasklet.class);
+
+	private final JdbcTemplate jdbc;
+
+	private final UUID batchId;
+
+	private final Clock clock;
+
+	public ReportMissingReferencesTasklet(JdbcTemplate jdbc, UUID batchId, Clock clock) {
+		this.jdbc = jdbc;
+		this.batchId = batchId;
+		this.clock = clock;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		Long last = this.jdbc.queryForObject(
+				"SELECT COALESCE(MAX(entry_number), 0) FROM robot_result_validation_entry WHERE batch_id = ?",
+				Long.class, this.batchId);
+		int reported = this.jdbc.update("INSERT INTO robot_result_validation_entry (batch_id, entry_number,"
+				+ " reference_id, error) SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY m.reference_id), m.reference_id, ?"
+				+ " FROM (SELECT DISTINCT reference_id FROM pending_enhancement WHERE batch_id = ?"
+				+ " AND status = 'importing' AND result_entry IS NULL) m", this.batchId, last,
+				ValidationMessages.MISSING, this.batchId);
+		this.jdbc.update(
+				"UPDATE pending_enhancement SET status = 'failed', reason = ?, updated_at = ? WHERE batch_id = ?"
+						+ " AND status = 'importing' AND result_entry IS NULL",
+				ValidationMessages.MISSING, Timestamp.from(this.clock.instant()), this.batchId);
+		contribution.incrementWriteCount(reported);
+		logger.info("Batch " + this.batchId + ": " + reported + " requested reference(s) not in the result");
+		return RepeatStatus.FINISHED;
+	}
+
+}
