@@ -43,7 +43,7 @@ CREATE TABLE enhancement_request (
 CREATE TABLE robot_enhancement_batch (
 	id UUID NOT NULL PRIMARY KEY,
 	robot_id VARCHAR(100) NOT NULL,
-	-- processing, importing, completed, partial_failed, failed
+	-- processing, importing, completed, partial_failed, failed, expired (lease ran out)
 	status VARCHAR(20) NOT NULL,
 	reference_data_key VARCHAR(1000) NOT NULL,
 	result_key VARCHAR(1000) NOT NULL,

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(EnhancementImportJobConfiguration.class)
+@Import({ EnhancementImportJobConfiguration.class, EnhancementLeaseExpiryJobConfiguration.class })
 public class EnhancementTestApplication {
 
 }

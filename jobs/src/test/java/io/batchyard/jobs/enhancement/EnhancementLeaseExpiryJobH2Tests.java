@@ -1,0 +1,5 @@
+package io.batchyard.jobs.enhancement;
+
+class EnhancementLeaseExpiryJobH2Tests extends EnhancementLeaseExpiryJobTests {
+
+}
