@@ -76,8 +76,10 @@ public class EnhancementRequests {
 							+ " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 					id, robotId, source, RequestStatus.RECEIVED.value(), now, now);
 			List<Object[]> rows = new ArrayList<>(referenceIds.size());
-			for (UUID reference : referenceIds) {
-				rows.add(new Object[] { UUID.randomUUID(), id, reference, robotId, now, now });
+			for (int i = 0; i < referenceIds.size(); i++) {
+				// a microsecond apart: claims take them oldest first, in request order
+				Timestamp created = Timestamp.from(now.toInstant().plusNanos(1000L * i));
+				rows.add(new Object[] { UUID.randomUUID(), id, referenceIds.get(i), robotId, created, created });
 			}
 			this.jdbc.batchUpdate("INSERT INTO pending_enhancement (id, enhancement_request_id, reference_id,"
 					+ " robot_id, status, retry_depth, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
