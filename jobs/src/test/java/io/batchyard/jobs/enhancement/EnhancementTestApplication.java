@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ EnhancementImportJobConfiguration.class, EnhancementLeaseExpiryJobConfiguration.class })
+@Import({ EnhancementImportJobConfiguration.class, EnhancementLeaseExpiryJobConfiguration.class,
+		ReferenceLoadJobConfiguration.class })
 public class EnhancementTestApplication {
 
 }

@@ -1,0 +1,5 @@
+package io.batchyard.jobs.enhancement;
+
+class ReferenceLoadJobH2Tests extends ReferenceLoadJobTests {
+
+}
