@@ -30,7 +30,7 @@ batch=$(curl -sf -X POST "${headers[@]}" "$BASE$path")
 batch_id=$(echo "$batch" | field id)
 echo "claimed batch $batch_id"
 curl -sf "$(echo "$batch" | field reference_storage_url)" | head -c 300; echo " ..."
-curl -sf -X PUT --data-binary @"$HERE/robot-result.jsonl" "$(echo "$batch" | field result_storage_url)"
+curl -sf -X PUT -H "Content-Type: application/octet-stream" --data-binary @"$HERE/robot-result.jsonl" "$(echo "$batch" | field result_storage_url)"
 
 path="/robot-enhancement-batches/$batch_id/results/"
 body="{\"request_id\":\"$batch_id\"}"
