@@ -81,10 +81,16 @@ CREATE INDEX ix_pending_enhancement_expiry ON pending_enhancement (status, expir
 
 -- One row per entry of a batch's validation report, keyed by its entry number (the result
 -- file's line number; after the last line, the requested references the file never named).
+-- outcome: parse_failure, not_in_batch, duplicate, robot_error, added, discarded, missing. The
+-- entries are the import's only per-line state: "already named" is an added, robot_error or
+-- discarded entry of the same reference, and the pending enhancements' outcome is set from them
+-- in one statement after the file.
 CREATE TABLE robot_result_validation_entry (
 	batch_id UUID NOT NULL REFERENCES robot_enhancement_batch (id),
 	entry_number BIGINT NOT NULL,
 	reference_id UUID,
+	outcome VARCHAR(20) NOT NULL,
 	error VARCHAR(4000),
 	CONSTRAINT pk_robot_result_validation_entry PRIMARY KEY (batch_id, entry_number)
 );
+CREATE INDEX ix_robot_result_validation_entry_reference ON robot_result_validation_entry (batch_id, reference_id);

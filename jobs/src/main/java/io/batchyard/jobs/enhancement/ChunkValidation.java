@@ -13,8 +13,8 @@ import java.util.UUID;
  * and which enhancements exist. Rules, in order: a line that could not be parsed; a
  * reference not in the batch; a reference already named; a robot error; an enhancement
  * (added, or discarded as an exact duplicate). No state outside its arguments: the
- * "already named" set lives in the database (the pending enhancement's
- * {@code result_entry}), so a chunk replayed after a rollback gets the same answers.
+ * "already named" set lives in the database (the validation entries of earlier chunks),
+ * so a chunk replayed after a rollback, or a restarted step, gets the same answers.
  */
 public final class ChunkValidation {
 
@@ -25,60 +25,55 @@ public final class ChunkValidation {
 	 * Validates a chunk.
 	 * @param entries the chunk's entries, in file order
 	 * @param firstNamed for each requested reference of the batch met in the chunk, the
-	 * number of the line that first named it in an earlier chunk, or {@code null}; a
-	 * reference absent from the map is not in the batch
+	 * number of the line that first named it (an added, robot error or discarded entry),
+	 * or {@code null}; a reference absent from the map is not in the batch
 	 * @param existing the ids of the chunk's enhancements that already exist
 	 * @return what to write
 	 */
 	public static Result validate(List<? extends ResultEntry> entries, Map<UUID, Long> firstNamed, Set<UUID> existing) {
 		List<Entry> report = new ArrayList<>(entries.size());
-		List<Named> named = new ArrayList<>();
 		List<Enhancement> added = new ArrayList<>();
 		Set<UUID> namedHere = new HashSet<>();
 		Set<UUID> addedHere = new HashSet<>();
 		for (ResultEntry entry : entries) {
 			long n = entry.entryNumber();
 			if (entry instanceof ResultEntry.Unparseable unparseable) {
-				report.add(new Entry(n, null, unparseable.message()));
+				report.add(new Entry(n, null, EntryOutcome.PARSE_FAILURE, unparseable.message()));
 				continue;
 			}
 			UUID reference = (entry instanceof ResultEntry.RobotError error) ? error.referenceId()
 					: ((ResultEntry.Added) entry).enhancement().referenceId();
 			if (!firstNamed.containsKey(reference)) {
-				report.add(new Entry(n, reference, ValidationMessages.NOT_IN_BATCH));
+				report.add(new Entry(n, reference, EntryOutcome.NOT_IN_BATCH, ValidationMessages.NOT_IN_BATCH));
 				continue;
 			}
 			Long earlier = firstNamed.get(reference);
 			if ((earlier != null && earlier != n) || !namedHere.add(reference)) {
-				report.add(new Entry(n, reference, ValidationMessages.DUPLICATE_REFERENCE));
+				report.add(new Entry(n, reference, EntryOutcome.DUPLICATE, ValidationMessages.DUPLICATE_REFERENCE));
 				continue;
 			}
 			if (entry instanceof ResultEntry.RobotError error) {
-				report.add(new Entry(n, reference, error.message()));
-				named.add(new Named(reference, n, PendingStatus.FAILED, error.message()));
+				report.add(new Entry(n, reference, EntryOutcome.ROBOT_ERROR, error.message()));
 				continue;
 			}
 			Enhancement enhancement = ((ResultEntry.Added) entry).enhancement();
 			if (existing.contains(enhancement.id()) || !addedHere.add(enhancement.id())) {
-				report.add(new Entry(n, reference, ValidationMessages.EXACT_DUPLICATE));
-				named.add(new Named(reference, n, PendingStatus.DISCARDED, ValidationMessages.EXACT_DUPLICATE));
+				report.add(new Entry(n, reference, EntryOutcome.DISCARDED, ValidationMessages.EXACT_DUPLICATE));
 				continue;
 			}
 			added.add(enhancement);
-			report.add(new Entry(n, reference, null));
-			named.add(new Named(reference, n, PendingStatus.COMPLETED, null));
+			report.add(new Entry(n, reference, EntryOutcome.ADDED, null));
 		}
-		return new Result(report, named, added);
+		return new Result(report, added);
 	}
 
 	/**
 	 * What a chunk writes.
 	 *
 	 * @param entries the validation entries
-	 * @param named the requested references the chunk named, with their outcome
 	 * @param added the enhancements to insert
 	 */
-	public record Result(List<Entry> entries, List<Named> named, List<Enhancement> added) {
+	public record Result(List<Entry> entries, List<Enhancement> added) {
 
 	}
 
@@ -88,21 +83,10 @@ public final class ChunkValidation {
 	 * @param entryNumber the entry number
 	 * @param referenceId the reference, or {@code null} for a line that could not be
 	 * parsed
+	 * @param outcome what the line was
 	 * @param error the error, or {@code null} for an enhancement added
 	 */
-	public record Entry(long entryNumber, UUID referenceId, String error) {
-
-	}
-
-	/**
-	 * A requested reference named by a line.
-	 *
-	 * @param referenceId the reference
-	 * @param entryNumber the line
-	 * @param status the pending enhancement's new status
-	 * @param reason why it failed or was discarded, or {@code null}
-	 */
-	public record Named(UUID referenceId, long entryNumber, PendingStatus status, String reason) {
+	public record Entry(long entryNumber, UUID referenceId, EntryOutcome outcome, String error) {
 
 	}
 

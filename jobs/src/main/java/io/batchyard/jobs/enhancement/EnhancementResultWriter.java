@@ -66,25 +66,14 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 					+ " robot_version, derived_from, content, fingerprint, batch_id, created_at)"
 					+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", enhancements);
 		}
-		List<Object[]> named = new ArrayList<>(result.named().size());
-		for (ChunkValidation.Named outcome : result.named()) {
-			named.add(new Object[] { outcome.status().value(), outcome.entryNumber(), outcome.reason(), now,
-					this.batchId, outcome.referenceId() });
-		}
-		if (!named.isEmpty()) {
-			this.jdbc.batchUpdate(
-					"UPDATE pending_enhancement SET status = ?, result_entry = ?, reason = ?,"
-							+ " updated_at = ? WHERE batch_id = ? AND reference_id = ? AND status = 'importing'",
-					named);
-		}
 		List<Object[]> report = new ArrayList<>(result.entries().size());
 		for (ChunkValidation.Entry entry : result.entries()) {
-			report
-				.add(new Object[] { this.batchId, entry.entryNumber(), entry.referenceId(), truncate(entry.error()) });
+			report.add(new Object[] { this.batchId, entry.entryNumber(), entry.referenceId(), entry.outcome().value(),
+					truncate(entry.error()) });
 		}
 		if (!report.isEmpty()) {
 			this.jdbc.batchUpdate("INSERT INTO robot_result_validation_entry (batch_id, entry_number, reference_id,"
-					+ " error) VALUES (?, ?, ?, ?)", report);
+					+ " outcome, error) VALUES (?, ?, ?, ?, ?)", report);
 		}
 	}
 
@@ -94,13 +83,17 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 			List<Object> arguments = new ArrayList<>(part.size() + 1);
 			arguments.add(this.batchId);
 			arguments.addAll(part);
+			String in = placeholders(part.size());
+			this.jdbc.query("SELECT DISTINCT reference_id FROM pending_enhancement WHERE batch_id = ?"
+					+ " AND reference_id IN (" + in + ")", (rs) -> {
+						named.put(rs.getObject(1, UUID.class), null);
+					}, arguments.toArray());
 			this.jdbc.query(
-					"SELECT reference_id, MIN(result_entry) FROM pending_enhancement WHERE batch_id = ?"
-							+ " AND reference_id IN (" + placeholders(part.size()) + ") GROUP BY reference_id",
+					"SELECT reference_id, MIN(entry_number) FROM robot_result_validation_entry"
+							+ " WHERE batch_id = ? AND reference_id IN (" + in
+							+ ") AND outcome IN ('added', 'robot_error'," + " 'discarded') GROUP BY reference_id",
 					(rs) -> {
-						UUID reference = rs.getObject(1, UUID.class);
-						Number entry = (Number) rs.getObject(2);
-						named.put(reference, (entry != null) ? entry.longValue() : null);
+						named.put(rs.getObject(1, UUID.class), rs.getLong(2));
 					}, arguments.toArray());
 		}
 		return named;

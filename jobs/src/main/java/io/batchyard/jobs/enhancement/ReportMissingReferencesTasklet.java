@@ -14,10 +14,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * After the result file: every requested reference no line named gets the entry
- * {@value ValidationMessages#MISSING}, numbered after the last entry in reference-id
- * order, and its pending enhancement fails. One statement each, in the step's
- * transaction; a second run finds nothing left to report.
+ * After the result file, in the step's one transaction: each pending enhancement of the
+ * batch takes the outcome of the first entry that named it (added → completed, discarded
+ * → discarded, robot error → failed with the robot's message); every requested reference
+ * no line named gets the entry {@value ValidationMessages#MISSING}, numbered after the
+ * last entry in reference-id order, and fails. Set-based statements; a second run finds
+ * nothing left to do.
  */
 public class ReportMissingReferencesTasklet implements Tasklet {
 
@@ -37,18 +39,30 @@ public class ReportMissingReferencesTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		Timestamp now = Timestamp.from(this.clock.instant());
+		String named = "FROM robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.entry_number ="
+				+ " p.result_entry";
+		this.jdbc.update("UPDATE pending_enhancement p SET result_entry = (SELECT MIN(e.entry_number) FROM"
+				+ " robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.reference_id = p.reference_id"
+				+ " AND e.outcome IN ('added', 'robot_error', 'discarded')) WHERE p.batch_id = ?"
+				+ " AND p.status = 'importing'", this.batchId);
+		this.jdbc.update("UPDATE pending_enhancement p SET status = (SELECT CASE e.outcome WHEN 'added' THEN"
+				+ " 'completed' WHEN 'discarded' THEN 'discarded' ELSE 'failed' END " + named + "), reason = (SELECT"
+				+ " e.error " + named + "), updated_at = ? WHERE p.batch_id = ? AND p.status = 'importing'"
+				+ " AND p.result_entry IS NOT NULL", now, this.batchId);
 		Long last = this.jdbc.queryForObject(
 				"SELECT COALESCE(MAX(entry_number), 0) FROM robot_result_validation_entry WHERE batch_id = ?",
 				Long.class, this.batchId);
-		int reported = this.jdbc.update("INSERT INTO robot_result_validation_entry (batch_id, entry_number,"
-				+ " reference_id, error) SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY m.reference_id), m.reference_id, ?"
-				+ " FROM (SELECT DISTINCT reference_id FROM pending_enhancement WHERE batch_id = ?"
-				+ " AND status = 'importing' AND result_entry IS NULL) m", this.batchId, last,
-				ValidationMessages.MISSING, this.batchId);
+		int reported = this.jdbc.update(
+				"INSERT INTO robot_result_validation_entry (batch_id, entry_number,"
+						+ " reference_id, outcome, error) SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY m.reference_id),"
+						+ " m.reference_id, 'missing', ? FROM (SELECT DISTINCT reference_id FROM pending_enhancement"
+						+ " WHERE batch_id = ? AND status = 'importing' AND result_entry IS NULL) m",
+				this.batchId, last, ValidationMessages.MISSING, this.batchId);
 		this.jdbc.update(
 				"UPDATE pending_enhancement SET status = 'failed', reason = ?, updated_at = ? WHERE batch_id = ?"
 						+ " AND status = 'importing' AND result_entry IS NULL",
-				ValidationMessages.MISSING, Timestamp.from(this.clock.instant()), this.batchId);
+				ValidationMessages.MISSING, now, this.batchId);
 		contribution.incrementWriteCount(reported);
 		logger.info("Batch " + this.batchId + ": " + reported + " requested reference(s) not in the result");
 		return RepeatStatus.FINISHED;

@@ -30,12 +30,10 @@ class ChunkValidationTests {
 				List.of(new ResultEntry.Added(2, enhancement(A, "x")), new ResultEntry.RobotError(5, B, "boom"),
 						new ResultEntry.RobotError(6, B, "again"), new ResultEntry.Added(7, enhancement(A, "y"))),
 				named, Set.of());
-		assertThat(replay.entries()).containsExactly(new ChunkValidation.Entry(2, A, null),
-				new ChunkValidation.Entry(5, B, "boom"),
-				new ChunkValidation.Entry(6, B, ValidationMessages.DUPLICATE_REFERENCE),
-				new ChunkValidation.Entry(7, A, ValidationMessages.DUPLICATE_REFERENCE));
-		assertThat(replay.named()).containsExactly(new ChunkValidation.Named(A, 2, PendingStatus.COMPLETED, null),
-				new ChunkValidation.Named(B, 5, PendingStatus.FAILED, "boom"));
+		assertThat(replay.entries()).containsExactly(new ChunkValidation.Entry(2, A, EntryOutcome.ADDED, null),
+				new ChunkValidation.Entry(5, B, EntryOutcome.ROBOT_ERROR, "boom"),
+				new ChunkValidation.Entry(6, B, EntryOutcome.DUPLICATE, ValidationMessages.DUPLICATE_REFERENCE),
+				new ChunkValidation.Entry(7, A, EntryOutcome.DUPLICATE, ValidationMessages.DUPLICATE_REFERENCE));
 		assertThat(replay.added()).extracting(Enhancement::fingerprint).containsExactly("x");
 	}
 
@@ -48,11 +46,9 @@ class ChunkValidationTests {
 				new ResultEntry.Added(2, enhancement(B, "z")), new ResultEntry.Added(3, existing)), named,
 				Set.of(existing.id()));
 		assertThat(result.entries()).containsExactly(
-				new ChunkValidation.Entry(1, null, "Entry 1 could not be parsed: bad."),
-				new ChunkValidation.Entry(2, B, ValidationMessages.NOT_IN_BATCH),
-				new ChunkValidation.Entry(3, A, ValidationMessages.EXACT_DUPLICATE));
-		assertThat(result.named()).containsExactly(
-				new ChunkValidation.Named(A, 3, PendingStatus.DISCARDED, ValidationMessages.EXACT_DUPLICATE));
+				new ChunkValidation.Entry(1, null, EntryOutcome.PARSE_FAILURE, "Entry 1 could not be parsed: bad."),
+				new ChunkValidation.Entry(2, B, EntryOutcome.NOT_IN_BATCH, ValidationMessages.NOT_IN_BATCH),
+				new ChunkValidation.Entry(3, A, EntryOutcome.DISCARDED, ValidationMessages.EXACT_DUPLICATE));
 		assertThat(result.added()).isEmpty();
 	}
 

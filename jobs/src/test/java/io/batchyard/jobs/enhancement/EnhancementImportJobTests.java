@@ -205,7 +205,7 @@ abstract class EnhancementImportJobTests {
 		outcome.put("report", report());
 		outcome.put("enhancements", this.jdbc
 			.queryForList("SELECT id, reference_id, enhancement_type, content, batch_id FROM enhancement ORDER BY id"));
-		outcome.put("entries", this.jdbc.queryForList("SELECT entry_number, reference_id, error FROM"
+		outcome.put("entries", this.jdbc.queryForList("SELECT entry_number, reference_id, outcome, error FROM"
 				+ " robot_result_validation_entry ORDER BY entry_number"));
 		outcome.put("pending", this.jdbc.queryForList(
 				"SELECT reference_id, status, result_entry, reason FROM pending_enhancement ORDER BY reference_id"));
