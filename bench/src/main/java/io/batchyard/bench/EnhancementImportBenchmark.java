@@ -63,7 +63,8 @@ public final class EnhancementImportBenchmark {
 		int lines = (args.length > 0) ? Integer.parseInt(args[0]) : 1_000_000;
 		int naivePrefix = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
 		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 1000;
-		String url = EmbeddedPostgresServer.newDatabaseUrl();
+		// Multi-row INSERTs for JDBC batches: the setting production should use too.
+		String url = EmbeddedPostgresServer.newDatabaseUrl() + "&reWriteBatchedInserts=true&prepareThreshold=0";
 		Path blobs = Files.createTempDirectory("bench-enhancement-blobs");
 		UUID batch = UUID.randomUUID();
 		UUID request = UUID.randomUUID();
@@ -99,6 +100,11 @@ public final class EnhancementImportBenchmark {
 						.toJobParameters());
 		double jobSeconds = seconds(jobStart);
 		long jobHeap = peakHeap();
+		for (var step : execution.getStepExecutions()) {
+			System.out.printf("  %-28s %6.1f s, %,d read, %,d written, %,d commits%n", step.getStepName(),
+					java.time.Duration.between(step.getStartTime(), step.getEndTime()).toMillis() / 1000.0,
+					step.getReadCount(), step.getWriteCount(), step.getCommitCount());
+		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			throw new IllegalStateException("The job did not complete: " + execution.getExitStatus());
 		}
@@ -167,7 +173,7 @@ public final class EnhancementImportBenchmark {
 				}
 				else {
 					line = "{\"reference_id\":\"" + reference + "\",\"message\":\"Full text not available: "
-							+ words(random, 30) + "\"}";
+							+ words(random, 40) + "\"}";
 				}
 				out.write(line);
 				out.write('\n');
@@ -179,7 +185,7 @@ public final class EnhancementImportBenchmark {
 	static String abstractLine(UUID reference, Random random) {
 		return "{\"reference_id\":\"" + reference + "\",\"source\":\"bench-robot\",\"visibility\":\"public\","
 				+ "\"robot_version\":\"1.4.2\",\"content\":{\"enhancement_type\":\"abstract\",\"process\":\"other\","
-				+ "\"abstract\":\"" + words(random, 36) + "\"}}";
+				+ "\"abstract\":\"" + words(random, 27) + "\"}}";
 	}
 
 	static String annotationLine(UUID reference, Random random) {
@@ -188,7 +194,7 @@ public final class EnhancementImportBenchmark {
 				+ "{\"annotation_type\":\"boolean\",\"scheme\":\"classifier:taxonomy:Outcomes\",\"label\":\""
 				+ words(random, 1) + "\",\"value\":" + random.nextBoolean() + ",\"score\":"
 				+ (random.nextInt(1000) / 1000.0)
-				+ ",\"data\":{\"model\":\"bench-robot-v1.4\",\"threshold\":0.5,\"rationale\":\"" + words(random, 22)
+				+ ",\"data\":{\"model\":\"bench-robot-v1.4\",\"threshold\":0.5,\"rationale\":\"" + words(random, 11)
 				+ "\"}}]}}";
 	}
 

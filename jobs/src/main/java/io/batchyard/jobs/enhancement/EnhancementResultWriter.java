@@ -25,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 
-	private static final int IN_LIST = 500;
+	private static final int IN_LIST = 1000;
 
 	private final JdbcTemplate jdbc;
 
