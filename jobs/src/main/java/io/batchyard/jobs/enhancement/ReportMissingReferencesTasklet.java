@@ -37,19 +37,39 @@ public class ReportMissingReferencesTasklet implements Tasklet {
 		this.clock = clock;
 	}
 
+	private boolean isPostgres() {
+		String product = this.jdbc
+			.execute((org.springframework.jdbc.core.ConnectionCallback<String>) (connection) -> connection.getMetaData()
+				.getDatabaseProductName());
+		return "PostgreSQL".equalsIgnoreCase(product);
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		Timestamp now = Timestamp.from(this.clock.instant());
-		String named = "FROM robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.entry_number ="
-				+ " p.result_entry";
-		this.jdbc.update("UPDATE pending_enhancement p SET result_entry = (SELECT MIN(e.entry_number) FROM"
-				+ " robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.reference_id = p.reference_id"
-				+ " AND e.outcome IN ('added', 'robot_error', 'discarded')) WHERE p.batch_id = ?"
-				+ " AND p.status = 'importing'", this.batchId);
-		this.jdbc.update("UPDATE pending_enhancement p SET status = (SELECT CASE e.outcome WHEN 'added' THEN"
-				+ " 'completed' WHEN 'discarded' THEN 'discarded' ELSE 'failed' END " + named + "), reason = (SELECT"
-				+ " e.error " + named + "), updated_at = ? WHERE p.batch_id = ? AND p.status = 'importing'"
-				+ " AND p.result_entry IS NOT NULL", now, this.batchId);
+		if (isPostgres()) {
+			// One hash join instead of a correlated look-up per row (113 s → a few s for
+			// 1M rows).
+			this.jdbc.update("UPDATE pending_enhancement p SET result_entry = f.entry_number, status = CASE f.outcome"
+					+ " WHEN 'added' THEN 'completed' WHEN 'discarded' THEN 'discarded' ELSE 'failed' END,"
+					+ " reason = f.error, updated_at = ? FROM (SELECT DISTINCT ON (reference_id) reference_id,"
+					+ " entry_number, outcome, error FROM robot_result_validation_entry WHERE batch_id = ?"
+					+ " AND outcome IN ('added', 'robot_error', 'discarded') ORDER BY reference_id, entry_number) f"
+					+ " WHERE p.batch_id = ? AND p.status = 'importing' AND p.reference_id = f.reference_id", now,
+					this.batchId, this.batchId);
+		}
+		else {
+			String named = "FROM robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.entry_number ="
+					+ " p.result_entry";
+			this.jdbc.update("UPDATE pending_enhancement p SET result_entry = (SELECT MIN(e.entry_number) FROM"
+					+ " robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.reference_id ="
+					+ " p.reference_id AND e.outcome IN ('added', 'robot_error', 'discarded')) WHERE p.batch_id = ?"
+					+ " AND p.status = 'importing'", this.batchId);
+			this.jdbc.update("UPDATE pending_enhancement p SET status = (SELECT CASE e.outcome WHEN 'added' THEN"
+					+ " 'completed' WHEN 'discarded' THEN 'discarded' ELSE 'failed' END " + named + "), reason ="
+					+ " (SELECT e.error " + named + "), updated_at = ? WHERE p.batch_id = ? AND p.status = 'importing'"
+					+ " AND p.result_entry IS NOT NULL", now, this.batchId);
+		}
 		Long last = this.jdbc.queryForObject(
 				"SELECT COALESCE(MAX(entry_number), 0) FROM robot_result_validation_entry WHERE batch_id = ?",
 				Long.class, this.batchId);

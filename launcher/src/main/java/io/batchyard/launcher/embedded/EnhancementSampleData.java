@@ -7,6 +7,7 @@ import java.util.Map;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
+import io.batchyard.launcher.runner.RunnerProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -35,14 +36,21 @@ class EnhancementSampleData implements ApplicationRunner {
 
 	private final Path references;
 
+	private final RunnerProperties runner;
+
 	EnhancementSampleData(JobLaunchService launches,
-			@Value("${batchyard.embedded.enhancements.sample-references}") Path references) {
+			@Value("${batchyard.embedded.enhancements.sample-references}") Path references, RunnerProperties runner) {
 		this.launches = launches;
 		this.references = references;
+		this.runner = runner;
 	}
 
 	@Override
 	public void run(ApplicationArguments args) {
+		if (this.runner.isCommandLine()) {
+			// A command-line run executes one command, not the server's start-up chores.
+			return;
+		}
 		if (!Files.isRegularFile(this.references)) {
 			logger.info("No sample references at " + this.references.toAbsolutePath());
 			return;
