@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,9 +32,10 @@ import org.springframework.util.StringUtils;
 /**
  * The requester and robot API's services: requests, robot batches and the signed URLs of
  * their blobs (S3 presigned URLs, or this application's own over the local directory).
+ * Not conditional on a web application: the controllers that use them are components of
+ * every context, the command line's included.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties({ RobotsProperties.class, EnhancementsProperties.class })
 class EnhancementsWebConfiguration {
 
