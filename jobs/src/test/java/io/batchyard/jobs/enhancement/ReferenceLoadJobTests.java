@@ -53,6 +53,14 @@ abstract class ReferenceLoadJobTests {
 	@Autowired
 	JdbcTemplate jdbc;
 
+	/** The reference on line 10, in the third chunk. */
+	static final String LINE_10 = "aefcfad8-efc8-4849-b3aa-7efe4458a885";
+
+	/** Fails the insert of this reference, in the database itself. */
+	abstract void injectFault(String referenceId);
+
+	abstract void removeFault();
+
 	@BeforeEach
 	void job() {
 		this.jobUtils.setJob(this.referenceLoadJob);
@@ -61,6 +69,7 @@ abstract class ReferenceLoadJobTests {
 
 	@AfterEach
 	void cleanUp() {
+		removeFault();
 		this.jdbc.update("DELETE FROM BATCHYARD_SKIPPED_ITEM");
 		this.repositoryUtils.removeJobExecutions();
 		new EnhancementFixture(this.jdbc).clear();
@@ -103,6 +112,28 @@ abstract class ReferenceLoadJobTests {
 		load("2");
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM reference", Integer.class)).isEqualTo(20);
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM enhancement", Integer.class)).isEqualTo(20);
+	}
+
+	@Test
+	void aDatabaseFaultMidFileFailsTheJobAndTheRestartResumesWithoutLoadingOrRecordingTwice() throws Exception {
+		injectFault(LINE_10);
+		JobExecution failed = this.jobUtils
+			.startJob(new JobParametersBuilder().addString("input", "file:" + SAMPLE).toJobParameters());
+		assertThat(failed.getStatus()).isEqualTo(org.springframework.batch.core.BatchStatus.FAILED);
+		assertThat(failed.getExitStatus().getExitDescription()).startsWith("Database failure (after retries): ")
+			.contains("Injected fault");
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM reference", Integer.class)).isEqualTo(7);
+
+		removeFault();
+		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
+		assertThat(restarted.getStatus()).isEqualTo(org.springframework.batch.core.BatchStatus.COMPLETED);
+		var step = restarted.getStepExecutions().iterator().next();
+		assertThat(step.getReadCount()).isEqualTo(14);
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM reference", Integer.class)).isEqualTo(20);
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM enhancement", Integer.class)).isEqualTo(20);
+		assertThat(this.jdbc.queryForList("SELECT ITEM_POSITION FROM BATCHYARD_SKIPPED_ITEM ORDER BY ITEM_POSITION",
+				String.class))
+			.containsExactly("line 13", "line 6");
 	}
 
 }
