@@ -49,6 +49,7 @@ abstract class EnhancementLeaseExpiryJobTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "1");
 		registry.add("batchyard.enhancements.storage.type", () -> "s3");
 		registry.add("batchyard.enhancements.storage.endpoint", () -> S3ProxyServer.endpoint().toString());
 		registry.add("batchyard.enhancements.storage.path-style", () -> "true");
@@ -90,6 +91,11 @@ abstract class EnhancementLeaseExpiryJobTests {
 		}
 	}
 
+	/** Fails the update of this pending enhancement, in the database itself. */
+	abstract void injectFault(UUID pendingId);
+
+	abstract void removeFault();
+
 	@BeforeEach
 	void seed() {
 		this.jobUtils.setJob(this.enhancementLeaseExpiryJob);
@@ -104,6 +110,7 @@ abstract class EnhancementLeaseExpiryJobTests {
 
 	@AfterEach
 	void cleanUp() {
+		removeFault();
 		this.repositoryUtils.removeJobExecutions();
 		this.fixture.clear();
 	}
@@ -179,6 +186,29 @@ abstract class EnhancementLeaseExpiryJobTests {
 		assertThat(expire(Instant.now())).isZero();
 		assertThat(this.robots.submit(batch.id(), null)).isEqualTo(RobotBatches.Submitted.IMPORTING);
 		assertThat(this.robots.submit(batch.id(), null)).isEqualTo(RobotBatches.Submitted.ALREADY_IMPORTING);
+	}
+
+	@Test
+	void aDatabaseFaultFailsTheRunAndTheRestartExpiresTheRestWithoutRequeueingTwice() throws Exception {
+		this.requests.create("robot-1", List.of(R1, R2), null);
+		this.robots.claim("robot-1", 1, Duration.ofMinutes(1)).orElseThrow();
+		this.robots.claim("robot-1", 1, Duration.ofMinutes(1)).orElseThrow();
+		UUID last = this.jdbc.queryForObject("SELECT id FROM pending_enhancement ORDER BY id DESC LIMIT 1", UUID.class);
+		injectFault(last);
+		org.springframework.batch.core.job.parameters.JobParameters parameters = new JobParametersBuilder()
+			.addString("asOf", Instant.now().plus(Duration.ofMinutes(2)).toString())
+			.toJobParameters();
+		JobExecution failed = this.jobUtils.startJob(parameters);
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(this.jdbc.queryForList("SELECT status FROM pending_enhancement ORDER BY id", String.class))
+			.containsExactlyInAnyOrder("expired", "processing", "pending");
+
+		removeFault();
+		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(restarted.getStepExecutions().iterator().next().getWriteCount()).isEqualTo(1);
+		assertThat(this.jdbc.queryForList("SELECT status || ' ' || retry_depth FROM pending_enhancement", String.class))
+			.containsExactlyInAnyOrder("expired 0", "expired 0", "pending 1", "pending 1");
 	}
 
 }
