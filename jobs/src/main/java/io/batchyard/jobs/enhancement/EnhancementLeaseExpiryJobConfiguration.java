@@ -44,6 +44,7 @@ public class EnhancementLeaseExpiryJobConfiguration {
 	@Bean
 	public Job enhancementLeaseExpiryJob(JobRepository jobRepository, Step expireLeasesStep) {
 		return new JobBuilder(JOB_NAME, jobRepository).validator(new ReferenceTime(JOB_NAME))
+			.listener(new ImportFailureListener())
 			.start(expireLeasesStep)
 			.build();
 	}

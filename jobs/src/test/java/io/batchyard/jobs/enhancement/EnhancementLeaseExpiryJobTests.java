@@ -200,6 +200,8 @@ abstract class EnhancementLeaseExpiryJobTests {
 			.toJobParameters();
 		JobExecution failed = this.jobUtils.startJob(parameters);
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(failed.getExitStatus().getExitDescription()).startsWith("Database failure (after retries): ")
+			.contains("Injected fault");
 		assertThat(this.jdbc.queryForList("SELECT status FROM pending_enhancement ORDER BY id", String.class))
 			.containsExactlyInAnyOrder("expired", "processing", "pending");
 
