@@ -64,6 +64,9 @@ class RobotBatchesController {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be at least 1");
 		}
+		if (lease != null && (lease.isNegative() || lease.isZero())) {
+			throw new IllegalArgumentException("lease must be a positive ISO-8601 duration such as PT10M");
+		}
 		int capped = Math.min(limit, this.properties.maxBatchSize());
 		return this.robots.claim(robotId, capped, (lease != null) ? lease : this.properties.lease())
 			.<ResponseEntity<Object>>map((batch) -> ResponseEntity.ok(batch(batch)))

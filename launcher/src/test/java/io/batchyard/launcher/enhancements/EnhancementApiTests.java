@@ -260,4 +260,27 @@ class EnhancementApiTests {
 			.getStatus()).isEqualTo(403);
 	}
 
+	@Test
+	void aClaimTakesTheRequestedLeaseAndRefusesANonPositiveOne() throws Exception {
+		request("{\"robot_id\":\"robot-1\",\"reference_ids\":[\"" + R1 + "\"]}");
+		String path = "/robot-enhancement-batches/";
+		String refused = "robot_id=robot-1&limit=10&lease=PT0S";
+		this.mvc.perform(signed(post(path + "?" + refused), "POST", path, refused, "", "robot-1", SECRET))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error").value("lease must be a positive ISO-8601 duration such as PT10M"));
+		String query = "robot_id=robot-1&limit=10&lease=PT2M";
+		Instant before = Instant.now();
+		JsonNode batch = JsonMapper.shared()
+			.readTree(this.mvc.perform(signed(post(path + "?" + query), "POST", path, query, "", "robot-1", SECRET))
+				.andExpect(status().isOk())
+				.andReturn()
+				.getResponse()
+				.getContentAsString());
+		Instant expires = this.jdbc
+			.queryForObject("SELECT expires_at FROM robot_enhancement_batch WHERE id = ?", Timestamp.class,
+					UUID.fromString(batch.get("id").asString()))
+			.toInstant();
+		assertThat(expires).isBetween(before.plusSeconds(119), Instant.now().plusSeconds(121));
+	}
+
 }
