@@ -83,17 +83,16 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 			List<Object> arguments = new ArrayList<>(part.size() + 1);
 			arguments.add(this.batchId);
 			arguments.addAll(part);
-			String in = placeholders(part.size());
-			this.jdbc.query("SELECT DISTINCT reference_id FROM pending_enhancement WHERE batch_id = ?"
-					+ " AND reference_id IN (" + in + ")", (rs) -> {
-						named.put(rs.getObject(1, UUID.class), null);
-					}, arguments.toArray());
-			this.jdbc.query(
-					"SELECT reference_id, MIN(entry_number) FROM robot_result_validation_entry"
-							+ " WHERE batch_id = ? AND reference_id IN (" + in
-							+ ") AND outcome IN ('added', 'robot_error'," + " 'discarded') GROUP BY reference_id",
-					(rs) -> {
-						named.put(rs.getObject(1, UUID.class), rs.getLong(2));
+			// One round trip: the requested references of the chunk, each with the first
+			// entry of an earlier chunk that named it (or null).
+			this.jdbc.query("SELECT p.reference_id, MIN(e.entry_number) FROM pending_enhancement p"
+					+ " LEFT JOIN robot_result_validation_entry e ON e.batch_id = p.batch_id"
+					+ " AND e.reference_id = p.reference_id AND e.outcome IN ('added', 'robot_error', 'discarded')"
+					+ " WHERE p.batch_id = ? AND p.reference_id IN (" + placeholders(part.size()) + ")"
+					+ " GROUP BY p.reference_id", (rs) -> {
+						UUID reference = rs.getObject(1, UUID.class);
+						Number entry = (Number) rs.getObject(2);
+						named.put(reference, (entry != null) ? entry.longValue() : null);
 					}, arguments.toArray());
 		}
 		return named;
