@@ -1,5 +1,8 @@
 package io.batchyard.launcher.security;
 
+import io.batchyard.launcher.enhancements.RobotAuthenticationFilter;
+import io.batchyard.launcher.enhancements.RobotsProperties;
+
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -109,12 +112,12 @@ class SecurityConfiguration {
 		};
 		AccessDeniedHandler denied = (request, response, ex) -> json(response, HttpServletResponse.SC_FORBIDDEN,
 				"Forbidden: this needs the OPERATOR role");
-		http.securityMatcher("/api/**", "/actuator/**")
+		http.securityMatcher("/api/**", "/actuator/**", "/enhancement-requests", "/enhancement-requests/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
 				.requestMatchers("/actuator/**")
 				.hasRole(Role.OPERATOR.name())
-				.requestMatchers(HttpMethod.GET, "/api/**")
+				.requestMatchers(HttpMethod.GET, "/api/**", "/enhancement-requests/**")
 				.hasRole(Role.VIEWER.name())
 				.anyRequest()
 				.hasRole(Role.OPERATOR.name()))
@@ -124,6 +127,39 @@ class SecurityConfiguration {
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
 			.addFilterBefore(new BearerTokenFilter(properties.tokens(), entryPoint), BasicAuthenticationFilter.class);
+		return http.build();
+	}
+
+	/**
+	 * The robot API: every request signed by one robot with its own secret
+	 * ({@link RobotAuthenticationFilter}); no session, no CSRF (nothing a browser sends
+	 * by itself authenticates here).
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain robotSecurity(HttpSecurity http, RobotsProperties robots) throws Exception {
+		http.securityMatcher("/robot-enhancement-batches", "/robot-enhancement-batches/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("ROBOT"))
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response,
+					ex) -> json(response, HttpServletResponse.SC_UNAUTHORIZED, "Robot authentication required")))
+			.addFilterBefore(new RobotAuthenticationFilter(robots, java.time.Clock.systemUTC()),
+					BasicAuthenticationFilter.class);
+		return http.build();
+	}
+
+	/**
+	 * The local blob directory's signed URLs: the signature in the URL is the credential,
+	 * checked by the controller, as S3 checks a presigned URL.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain signedBlobSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher("/blobs/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable());
 		return http.build();
 	}
 

@@ -53,7 +53,8 @@ class CommandLineTests {
 		assertThat(output.getOut()).containsPattern("Refused: No job named 'noSuchJob'; known jobs: \\[[A-Za-z, ]+]");
 		String known = output.getOut().substring(output.getOut().indexOf("known jobs: ["));
 		assertThat(known.substring(0, known.indexOf(']')).split("[\\[,] ?")).containsExactlyInAnyOrder("known jobs: ",
-				"repositoryPurgeJob", "manifestUpdateJob", "imageIngestJob", "imageBatchPurgeJob");
+				"repositoryPurgeJob", "manifestUpdateJob", "imageIngestJob", "imageBatchPurgeJob",
+				"enhancementImportJob", "referenceLoadJob", "enhancementLeaseExpiryJob");
 		assertThat(run("start", "repositoryPurgeJob", "asOf=yesterday")).isEqualTo(2);
 		assertThat(output.getOut()).contains("Parameter 'asOf' must be an ISO-8601 instant");
 		assertThat(run("start")).isEqualTo(2);

@@ -21,6 +21,28 @@ public interface BlobStore {
 	InputStream open(String key);
 
 	/**
+	 * Opens a blob for reading from a byte offset (a restarted reader resumes there); the
+	 * caller closes the stream. An offset at or past the end gives an empty stream.
+	 * @param key the key
+	 * @param offset the offset of the first byte to read
+	 * @return the content from the offset
+	 * @throws NoSuchBlobException when there is no blob under the key
+	 */
+	default InputStream open(String key, long offset) {
+		InputStream in = open(key);
+		try {
+			in.skipNBytes(offset);
+			return in;
+		}
+		catch (java.io.EOFException ex) {
+			return InputStream.nullInputStream();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot skip to byte " + offset + " of blob '" + key + "'", ex);
+		}
+	}
+
+	/**
 	 * Writes a blob, replacing any blob under the key.
 	 * @param key the key
 	 * @param content the content, read to its end (not closed)

@@ -43,6 +43,31 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 	}
 
 	@Override
+	public InputStream open(String key, long offset) {
+		Path file = resolve(key);
+		try {
+			java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file);
+			channel.position(offset);
+			return java.nio.channels.Channels.newInputStream(channel);
+		}
+		catch (NoSuchFileException ex) {
+			throw new NoSuchBlobException("No blob '" + key + "' in " + this.root, ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open blob '" + key + "'", ex);
+		}
+	}
+
+	/**
+	 * The file of a key (the embedded default serves it through signed URLs).
+	 * @param key the key
+	 * @return the file, which may not exist
+	 */
+	public Path file(String key) {
+		return resolve(key);
+	}
+
+	@Override
 	public void put(String key, InputStream content, long length) {
 		Path file = resolve(key);
 		try {

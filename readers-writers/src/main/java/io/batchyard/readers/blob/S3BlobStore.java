@@ -43,6 +43,27 @@ public final class S3BlobStore implements BlobStore {
 	}
 
 	@Override
+	public InputStream open(String key, long offset) {
+		if (offset == 0) {
+			return open(key);
+		}
+		try {
+			return this.s3
+				.getObject((request) -> request.bucket(this.bucket).key(objectKey(key)).range("bytes=" + offset + "-"));
+		}
+		catch (NoSuchKeyException ex) {
+			throw new NoSuchBlobException("No blob '" + objectKey(key) + "' in bucket " + this.bucket, ex);
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 416) {
+				// the offset is the end of the blob: nothing left to read
+				return InputStream.nullInputStream();
+			}
+			throw ex;
+		}
+	}
+
+	@Override
 	public void put(String key, InputStream content, long length) {
 		this.s3.putObject((request) -> request.bucket(this.bucket).key(objectKey(key)),
 				RequestBody.fromInputStream(content, length));

@@ -44,9 +44,22 @@ class BlobStoreTests {
 		assertThat(store.exists(key)).isTrue();
 		store.write(key, "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
 		assertThat(new String(store.read(key), StandardCharsets.UTF_8)).isEqualTo("{\"a\":2}");
+		assertThat(readFrom(store, key, 0)).isEqualTo("{\"a\":2}");
+		assertThat(readFrom(store, key, 5)).isEqualTo("2}");
+		assertThat(readFrom(store, key, 7)).isEmpty();
+		assertThatExceptionOfType(NoSuchBlobException.class).isThrownBy(() -> store.open("missing", 3));
 		store.delete(key);
 		store.delete(key);
 		assertThat(store.exists(key)).isFalse();
+	}
+
+	private static String readFrom(BlobStore store, String key, long offset) {
+		try (java.io.InputStream in = store.open(key, offset)) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 }

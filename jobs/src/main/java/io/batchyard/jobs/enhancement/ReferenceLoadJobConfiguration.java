@@ -1,0 +1,119 @@
+package io.batchyard.jobs.enhancement;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.LongFunction;
+
+import javax.sql.DataSource;
+
+import io.batchyard.jobs.support.SkippedItem;
+import io.batchyard.jobs.support.SkippedItemDescriber;
+import io.batchyard.jobs.support.SkippedItemRecorder;
+import io.batchyard.readers.blob.BlobStore;
+import io.batchyard.readers.jsonl.JsonlItemReader;
+import io.batchyard.readers.jsonl.JsonlLine;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code referenceLoadJob}: loads a JSONL file of {@code Reference} objects (one per
+ * line, with their identifiers and enhancements) into the repository. Identifying
+ * parameter {@value #INPUT}: {@code file:<path>} or a key of the enhancement blob store;
+ * add an identifying {@code version} (ETag, modification time) to load a changed file
+ * again. Lines are validated as in {@code enhancementImportJob}; an invalid line is
+ * skipped and recorded with its number and reason, and the step ends
+ * {@code COMPLETED WITH SKIPS}. Restart resumes at the saved byte offset.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class })
+public class ReferenceLoadJobConfiguration {
+
+	static final String JOB_NAME = "referenceLoadJob";
+
+	/** Identifying: the reference file. */
+	public static final String INPUT = "input";
+
+	private static final Clock CLOCK = Clock.systemUTC();
+
+	@Bean
+	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep) {
+		return new JobBuilder(JOB_NAME, jobRepository)
+			.validator(new DefaultJobParametersValidator(new String[] { INPUT }, new String[] { "version" }))
+			.listener(new ImportFailureListener())
+			.start(loadReferencesStep)
+			.build();
+	}
+
+	@Bean
+	public Step loadReferencesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DataSource dataSource, JsonlItemReader referenceLoadReader, EnhancementImportProperties properties) {
+		SkippedItemRecorder<JsonlLine, Reference> recorder = new SkippedItemRecorder<>(dataSource,
+				new SkippedItemDescriber<>() {
+					@Override
+					public SkippedItem describeProcess(JsonlLine item, Throwable failure) {
+						return new SkippedItem("line " + item.number(), null, SkippedItemDescriber.reason(failure));
+					}
+				});
+		return new StepBuilder("loadReferencesStep", jobRepository).<JsonlLine, Reference>chunk(properties.chunkSize())
+			.transactionManager(transactionManager)
+			.reader(referenceLoadReader)
+			.processor(new ReferenceLineProcessor(new EnhancementLineParser(
+					EnhancementImportJobConfiguration.resultMapper(), (int) properties.maxLineLength().toBytes())))
+			.writer(new ReferenceWriter(new JdbcTemplate(dataSource), CLOCK))
+			.faultTolerant()
+			.retryPolicy(EnhancementImportJobConfiguration.retryPolicy(properties))
+			.skip(InvalidReferenceLineException.class)
+			.skipLimit(Long.MAX_VALUE)
+			.skipListener(recorder)
+			.listener((StepExecutionListener) recorder)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	public JsonlItemReader referenceLoadReader(BlobStore enhancementBlobStore, EnhancementImportProperties properties,
+			@Value("#{jobParameters['input']}") String input) {
+		return JsonlItemReader.builder()
+			.name("referenceLoadReader")
+			.maxLineLength((int) properties.maxLineLength().toBytes())
+			.input(input(enhancementBlobStore, input))
+			.build();
+	}
+
+	static LongFunction<InputStream> input(BlobStore blobs, String input) {
+		if (input.startsWith("file:")) {
+			Path file = Path.of(input.substring("file:".length()));
+			return (offset) -> {
+				try {
+					SeekableByteChannel channel = Files.newByteChannel(file);
+					channel.position(offset);
+					return Channels.newInputStream(channel);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot read reference file " + file.toAbsolutePath(), ex);
+				}
+			};
+		}
+		return (offset) -> blobs.open(input, offset);
+	}
+
+}
