@@ -1,13 +1,16 @@
 package io.batchyard.launcher.dashboard;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.UUID;
 
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.support.JobRuns;
+import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,18 +20,21 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -36,6 +42,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -63,6 +70,10 @@ class DashboardPagesTests {
 
 	@Autowired
 	ImageBatches imageBatches;
+
+	@Autowired
+	@Qualifier("enhancementBlobStore")
+	BlobStore enhancementBlobStore;
 
 	private RepositoryFixture fixture;
 
@@ -344,6 +355,68 @@ class DashboardPagesTests {
 		}
 		finally {
 			this.jdbc.update("DELETE FROM image_batches");
+		}
+	}
+
+	@Test
+	void listsTheEnhancementRequestsAndBatchesAndDownloadsAValidationReport() throws Exception {
+		UUID reference1 = UUID.fromString("aaaaaaaa-0000-0000-0000-000000000001");
+		UUID reference2 = UUID.fromString("aaaaaaaa-0000-0000-0000-000000000002");
+		UUID requestId = UUID.fromString("bbbbbbbb-0000-0000-0000-000000000001");
+		UUID batch = UUID.fromString("cccccccc-0000-0000-0000-000000000001");
+		Timestamp now = Timestamp.valueOf(LocalDateTime.now());
+		for (UUID reference : List.of(reference1, reference2)) {
+			this.jdbc.update(
+					"INSERT INTO reference (id, visibility, identifiers, created_at) VALUES (?, 'public', '[]', ?)",
+					reference, now);
+		}
+		this.jdbc
+			.update("INSERT INTO enhancement_request (id, robot_id, source, request_status, created_at, updated_at)"
+					+ " VALUES (?, 'robot-1', 'test', 'received', ?, ?)", requestId, now, now);
+		this.jdbc.update("INSERT INTO robot_enhancement_batch (id, robot_id, status, reference_data_key, result_key,"
+				+ " validation_result_key, expires_at, import_execution_id, created_at, updated_at)"
+				+ " VALUES (?, 'robot-1', 'partial_failed', 'refs', 'result', 'dashboard-test/report.jsonl', ?, 42, ?, ?)",
+				batch, now, now, now);
+		this.jdbc.update("INSERT INTO pending_enhancement (id, enhancement_request_id, reference_id, robot_id, status,"
+				+ " batch_id, retry_depth, created_at, updated_at) VALUES (?, ?, ?, 'robot-1', 'completed', ?, 0, ?, ?)",
+				UUID.randomUUID(), requestId, reference1, batch, now, now);
+		this.jdbc.update("INSERT INTO pending_enhancement (id, enhancement_request_id, reference_id, robot_id, status,"
+				+ " batch_id, retry_depth, created_at, updated_at) VALUES (?, ?, ?, 'robot-1', 'failed', ?, 0, ?, ?)",
+				UUID.randomUUID(), requestId, reference2, batch, now, now);
+		String report = "{\"reference_id\": \"" + reference1 + "\"}\n{\"reference_id\": \"" + reference2
+				+ "\", \"error\": \"Requested reference not in enhancement result.\"}\n";
+		this.enhancementBlobStore.write("dashboard-test/report.jsonl", report.getBytes(StandardCharsets.UTF_8));
+		try {
+			String page = this.mvc.perform(get("/enhancements"))
+				.andExpect(status().isOk())
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			// received as stored, partial_failed as projected from one completed and one
+			// failed pending enhancement
+			assertThat(page).contains("data-request=\"" + requestId + "\"", "status status-partial_failed")
+				.contains("completed 1", "failed 1")
+				.contains("data-batch=\"" + batch + "\"", "href=\"/executions/42\"")
+				.contains("/enhancements/batches/" + batch + "/report", "href=\"/enhancements\"");
+			MvcResult started = this.mvc.perform(get("/enhancements/batches/" + batch + "/report"))
+				.andExpect(request().asyncStarted())
+				.andReturn();
+			String downloaded = this.mvc.perform(asyncDispatch(started))
+				.andExpect(status().isOk())
+				.andExpect(header().string("Content-Disposition", containsString("validation-" + batch + ".jsonl")))
+				.andReturn()
+				.getResponse()
+				.getContentAsString(StandardCharsets.UTF_8);
+			assertThat(downloaded).isEqualTo(report);
+			this.mvc.perform(get("/enhancements/batches/" + UUID.randomUUID() + "/report"))
+				.andExpect(status().isNotFound());
+		}
+		finally {
+			this.enhancementBlobStore.delete("dashboard-test/report.jsonl");
+			this.jdbc.update("DELETE FROM pending_enhancement");
+			this.jdbc.update("DELETE FROM robot_enhancement_batch");
+			this.jdbc.update("DELETE FROM enhancement_request");
+			this.jdbc.update("DELETE FROM reference");
 		}
 	}
 
