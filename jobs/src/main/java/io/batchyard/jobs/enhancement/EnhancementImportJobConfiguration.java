@@ -201,7 +201,7 @@ public class EnhancementImportJobConfiguration {
 
 	@Bean
 	public BlobStore enhancementBlobStore(EnhancementsProperties properties) {
-		return EnhancementStorage.blobStore(properties.storage());
+		return properties.storage().blobStore();
 	}
 
 }

@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import io.batchyard.readers.blob.BlobStorageSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -46,25 +48,17 @@ public record EnhancementsProperties(@DefaultValue @Valid @NotNull Storage stora
 	 * chain
 	 * @param secretKey the secret key of {@code accessKey}
 	 */
-	public record Storage(@DefaultValue("local") @NotNull Type type,
+	public record Storage(@DefaultValue("local") @NotNull BlobStorageSettings.Type type,
 			@DefaultValue("./var/enhancement-blobs") @NotNull Path directory, String bucket,
 			@DefaultValue("") String prefix, URI endpoint, @DefaultValue("false") boolean pathStyle,
-			@DefaultValue("us-east-1") String region, String accessKey, String secretKey) {
+			@DefaultValue("us-east-1") String region, String accessKey,
+			String secretKey) implements BlobStorageSettings {
 
 		@Override
 		public String toString() {
 			return "Storage[type=" + this.type + ", directory=" + this.directory + ", bucket=" + this.bucket
 					+ ", prefix=" + this.prefix + ", endpoint=" + this.endpoint + "]";
 		}
-
-	}
-
-	/**
-	 * Kinds of blob storage.
-	 */
-	public enum Type {
-
-		LOCAL, S3
 
 	}
 

@@ -8,16 +8,8 @@ import javax.sql.DataSource;
 
 import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.readers.blob.BlobStore;
-import io.batchyard.readers.blob.LocalDirectoryBlobStore;
-import io.batchyard.readers.blob.S3BlobStore;
 import io.batchyard.readers.sqs.SqsBatchSender;
 import org.slf4j.MDC;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +30,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.StringUtils;
 
 /**
  * {@code imageIngestJob}: the images of one submitted batch (the image batch API),
@@ -204,21 +195,7 @@ public class ImageIngestJobConfiguration {
 
 	@Bean
 	public BlobStore imageIngestBlobStore(ImageIngestProperties properties) {
-		ImageIngestProperties.Storage storage = properties.storage();
-		if (storage.type() == ImageIngestProperties.StorageType.LOCAL) {
-			return LocalDirectoryBlobStore.builder().root(storage.directory()).build();
-		}
-		S3ClientBuilder s3 = S3Client.builder()
-			.region(Region.of(storage.region()))
-			.forcePathStyle(storage.pathStyle())
-			.credentialsProvider(StringUtils.hasText(storage.accessKey())
-					? StaticCredentialsProvider
-						.create(AwsBasicCredentials.create(storage.accessKey(), storage.secretKey()))
-					: DefaultCredentialsProvider.builder().build());
-		if (storage.endpoint() != null) {
-			s3.endpointOverride(storage.endpoint());
-		}
-		return S3BlobStore.builder().client(s3.build()).bucket(storage.bucket()).prefix(storage.prefix()).build();
+		return properties.storage().blobStore();
 	}
 
 	/**

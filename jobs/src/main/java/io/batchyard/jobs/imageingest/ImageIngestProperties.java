@@ -11,6 +11,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.batchyard.readers.blob.BlobStorageSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -76,29 +78,16 @@ public record ImageIngestProperties(@DefaultValue("20") @Min(1) @Max(100) int ch
 	 * chain
 	 * @param secretKey the static secret key that goes with {@code accessKey}
 	 */
-	public record Storage(@DefaultValue("local") @NotNull StorageType type,
+	public record Storage(@DefaultValue("local") @NotNull BlobStorageSettings.Type type,
 			@DefaultValue("./var/images") @NotNull Path directory, String bucket, @DefaultValue("") String prefix,
 			URI endpoint, @DefaultValue("false") boolean pathStyle, @DefaultValue("us-east-1") String region,
-			String accessKey, String secretKey) {
+			String accessKey, String secretKey) implements BlobStorageSettings {
 
 		@Override
 		public String toString() {
 			return "Storage[type=" + this.type + ", directory=" + this.directory + ", bucket=" + this.bucket
 					+ ", prefix=" + this.prefix + ", endpoint=" + this.endpoint + "]";
 		}
-
-	}
-
-	/**
-	 * Kinds of blob storage.
-	 */
-	public enum StorageType {
-
-		/** A local directory. */
-		LOCAL,
-
-		/** An S3 bucket. */
-		S3
 
 	}
 

@@ -7,17 +7,9 @@ import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.QueueTrigger;
 import io.batchyard.readers.blob.BlobStore;
-import io.batchyard.readers.blob.LocalDirectoryBlobStore;
-import io.batchyard.readers.blob.S3BlobStore;
 import io.batchyard.readers.http.HmacJwtSigner;
 import io.batchyard.readers.http.HydraCollectionItemReader;
 import io.batchyard.readers.http.JsonHttpClient;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -256,21 +248,7 @@ public class ManifestUpdateJobConfiguration {
 
 	@Bean
 	public BlobStore manifestUpdateBlobStore(ManifestUpdateProperties properties) {
-		ManifestUpdateProperties.Storage storage = properties.storage();
-		if (storage.type() == ManifestUpdateProperties.StorageType.LOCAL) {
-			return LocalDirectoryBlobStore.builder().root(storage.directory()).build();
-		}
-		S3ClientBuilder s3 = S3Client.builder()
-			.region(Region.of(storage.region()))
-			.forcePathStyle(storage.pathStyle())
-			.credentialsProvider(StringUtils.hasText(storage.accessKey())
-					? StaticCredentialsProvider
-						.create(AwsBasicCredentials.create(storage.accessKey(), storage.secretKey()))
-					: DefaultCredentialsProvider.builder().build());
-		if (storage.endpoint() != null) {
-			s3.endpointOverride(storage.endpoint());
-		}
-		return S3BlobStore.builder().client(s3.build()).bucket(storage.bucket()).prefix(storage.prefix()).build();
+		return properties.storage().blobStore();
 	}
 
 	private static JsonHttpClient.Builder client(ManifestUpdateProperties.Dlcs dlcs) {

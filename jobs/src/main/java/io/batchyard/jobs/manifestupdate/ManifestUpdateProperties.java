@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.batchyard.readers.blob.BlobStorageSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -80,29 +82,16 @@ public record ManifestUpdateProperties(@DefaultValue("batch-completion") @NotBla
 	 * chain
 	 * @param secretKey the static secret key that goes with {@code accessKey}
 	 */
-	public record Storage(@DefaultValue("local") @NotNull StorageType type,
+	public record Storage(@DefaultValue("local") @NotNull BlobStorageSettings.Type type,
 			@DefaultValue("./var/blobs") @NotNull Path directory, String bucket, @DefaultValue("") String prefix,
 			URI endpoint, @DefaultValue("false") boolean pathStyle, @DefaultValue("us-east-1") String region,
-			String accessKey, String secretKey) {
+			String accessKey, String secretKey) implements BlobStorageSettings {
 
 		@Override
 		public String toString() {
 			return "Storage[type=" + this.type + ", directory=" + this.directory + ", bucket=" + this.bucket
 					+ ", prefix=" + this.prefix + ", endpoint=" + this.endpoint + "]";
 		}
-
-	}
-
-	/**
-	 * Kinds of blob storage.
-	 */
-	public enum StorageType {
-
-		/** A local directory. */
-		LOCAL,
-
-		/** An S3 bucket. */
-		S3
 
 	}
 

@@ -8,9 +8,9 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import io.batchyard.jobs.enhancement.EnhancementRequests;
-import io.batchyard.jobs.enhancement.EnhancementStorage;
 import io.batchyard.jobs.enhancement.EnhancementsProperties;
 import io.batchyard.jobs.enhancement.RobotBatches;
+import io.batchyard.readers.blob.BlobStorageSettings;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.BlobUrlSigner;
 import io.batchyard.readers.blob.LocalBlobUrlSigner;
@@ -57,7 +57,7 @@ class EnhancementsWebConfiguration {
 			@Value("${batchyard.enhancements.public-url:http://localhost:${server.port:8080}}") URI publicUrl,
 			@Value("${batchyard.enhancements.url-signing-key:}") String signingKey) {
 		EnhancementsProperties.Storage storage = properties.storage();
-		if (storage.type() == EnhancementsProperties.Type.LOCAL) {
+		if (storage.type() == BlobStorageSettings.Type.LOCAL) {
 			byte[] key;
 			if (StringUtils.hasText(signingKey)) {
 				key = signingKey.getBytes(StandardCharsets.UTF_8);
@@ -72,7 +72,7 @@ class EnhancementsWebConfiguration {
 		}
 		S3Presigner.Builder presigner = S3Presigner.builder()
 			.region(Region.of(storage.region()))
-			.credentialsProvider(EnhancementStorage.credentials(storage))
+			.credentialsProvider(storage.credentials())
 			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(storage.pathStyle()).build());
 		if (storage.endpoint() != null) {
 			presigner.endpointOverride(storage.endpoint());

@@ -1,0 +1,109 @@
+package io.batchyard.readers.blob;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.springframework.util.StringUtils;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Where a job keeps its blobs: a local directory or an S3 bucket. Each job's
+ * {@code storage} properties record implements it, so every job builds its store the same
+ * way ({@link #blobStore()}).
+ */
+public interface BlobStorageSettings {
+
+	/**
+	 * Kinds of blob storage.
+	 */
+	enum Type {
+
+		/** A local directory (the embedded default). */
+		LOCAL,
+
+		/** An S3 bucket. */
+		S3
+
+	}
+
+	/**
+	 * @return the kind of storage
+	 */
+	Type type();
+
+	/**
+	 * @return the local directory ({@link Type#LOCAL})
+	 */
+	Path directory();
+
+	/**
+	 * @return the S3 bucket ({@link Type#S3})
+	 */
+	String bucket();
+
+	/**
+	 * @return a key prefix inside the bucket, empty for none
+	 */
+	String prefix();
+
+	/**
+	 * @return an S3 endpoint other than AWS (S3Proxy, MinIO), or {@code null}
+	 */
+	URI endpoint();
+
+	/**
+	 * @return whether to use path-style requests (S3Proxy, MinIO)
+	 */
+	boolean pathStyle();
+
+	/**
+	 * @return the bucket's region
+	 */
+	String region();
+
+	/**
+	 * @return a static access key (emulators), or empty for the default chain
+	 */
+	String accessKey();
+
+	/**
+	 * @return the secret key of {@link #accessKey()}
+	 */
+	String secretKey();
+
+	/**
+	 * The credentials: the static key pair when one is set, otherwise AWS's default chain
+	 * (environment, profile, instance role).
+	 * @return the provider
+	 */
+	default AwsCredentialsProvider credentials() {
+		return StringUtils.hasText(accessKey())
+				? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey()))
+				: DefaultCredentialsProvider.builder().build();
+	}
+
+	/**
+	 * The store these settings describe.
+	 * @return a local-directory or S3 blob store
+	 */
+	default BlobStore blobStore() {
+		if (type() == Type.LOCAL) {
+			return LocalDirectoryBlobStore.builder().root(directory()).build();
+		}
+		S3ClientBuilder s3 = S3Client.builder()
+			.region(Region.of(region()))
+			.forcePathStyle(pathStyle())
+			.credentialsProvider(credentials());
+		if (endpoint() != null) {
+			s3.endpointOverride(endpoint());
+		}
+		return S3BlobStore.builder().client(s3.build()).bucket(bucket()).prefix(prefix()).build();
+	}
+
+}
