@@ -15,7 +15,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +61,8 @@ class DashboardBrowserIntegrationTests {
 			.getId();
 		this.jdbc.update("UPDATE BATCH_STEP_EXECUTION SET EXIT_MESSAGE = ? WHERE JOB_EXECUTION_ID = ?",
 				"org.springframework.dao.DataAccessResourceFailureException: connection reset\n\tat ...", failed);
+		new ResourceDatabasePopulator(new FileSystemResource("../sample-data/manifest-update/presentation.sql"))
+			.execute(this.jdbc.getDataSource());
 		String base = "http://127.0.0.1:" + this.port;
 
 		try (HeadlessChromium browser = HeadlessChromium.start(executable.get(),
@@ -118,7 +122,8 @@ class DashboardBrowserIntegrationTests {
 				.isEqualTo("COMPLETED");
 			browser.screenshot(SCREENSHOTS.resolve("execution-restarted.png"));
 
-			for (String page : new String[] { "jobs", "schedules", "triggers", "nodes" }) {
+			for (String page : new String[] { "jobs", "schedules", "triggers", "nodes", "manifests", "image-batches",
+					"enhancements" }) {
 				browser.open(base + "/" + page);
 				assertThat(browser.path()).isEqualTo("/" + page);
 				browser.screenshot(SCREENSHOTS.resolve(page + ".png"));

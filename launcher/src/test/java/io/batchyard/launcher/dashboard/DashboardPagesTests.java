@@ -300,7 +300,7 @@ class DashboardPagesTests {
 				.andReturn()
 				.getResponse()
 				.getContentAsString();
-			assertThat(page).contains("data-manifest=\"sample-manifest\"", "Sample letters, 1890-1895")
+			assertThat(page).contains("data-manifest=\"sample-manifest\"", "<td>Sample letters, 1890-1895</td>")
 				.contains("<td>3</td>", "status status-failed\">1</span>")
 				.contains("/executions?job=manifestUpdateJob&amp;parameter=batchId%3D1001", ">Ingesting<")
 				.contains("/executions?job=manifestUpdateJob&amp;parameter=batchId%3D1000", ">Completed<")

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.batchyard.launcher.dashboard.DashboardView;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,12 +62,37 @@ class ManifestsPageController {
 						+ " GROUP BY M.id, M.customer_id, M.label, M.last_processed"
 						+ " ORDER BY CASE WHEN M.last_processed IS NULL THEN 1 ELSE 0 END, M.last_processed DESC, M.id"
 						+ " LIMIT " + MANIFESTS_SHOWN,
-				(rs, row) -> new ManifestRow(rs.getString(1), rs.getInt(2), rs.getString(3), instant(rs, 4),
+				(rs, row) -> new ManifestRow(rs.getString(1), rs.getInt(2), label(rs.getString(3)), instant(rs, 4),
 						rs.getInt(5), rs.getInt(6), rs.getInt(7),
 						batches.getOrDefault(rs.getString(1) + "/" + rs.getInt(2), List.of())));
 		model.addAttribute("manifests", manifests);
 		model.addAttribute("shown", MANIFESTS_SHOWN);
 		return "dashboard/manifests";
+	}
+
+	/**
+	 * A IIIF language map ({@code {"en": ["..."]}}) as the text of its first language;
+	 * anything else as stored.
+	 */
+	static String label(String stored) {
+		if (stored == null) {
+			return null;
+		}
+		try {
+			JsonNode label = JsonMapper.shared().readTree(stored);
+			if (label.isObject() && !label.isEmpty()) {
+				JsonNode values = label.iterator().next();
+				if (values.isArray() && !values.isEmpty()) {
+					List<String> texts = new java.util.ArrayList<>();
+					values.forEach((value) -> texts.add(value.asString()));
+					return String.join(" ", texts);
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			// not JSON: shown as stored
+		}
+		return stored;
 	}
 
 	private static Instant instant(ResultSet rs, int column) throws SQLException {
