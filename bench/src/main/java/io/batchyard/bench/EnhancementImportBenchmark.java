@@ -22,7 +22,7 @@ import java.util.UUID;
 
 import io.batchyard.jobs.enhancement.BlobKeys;
 import io.batchyard.jobs.enhancement.EnhancementImportJobConfiguration;
-import io.batchyard.test.EmbeddedPostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import tools.jackson.databind.JsonNode;
@@ -64,7 +64,26 @@ public final class EnhancementImportBenchmark {
 		int naivePrefix = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
 		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 1000;
 		// Multi-row INSERTs for JDBC batches: the setting production should use too.
-		String url = EmbeddedPostgresServer.newDatabaseUrl() + "&reWriteBatchedInserts=true&prepareThreshold=0";
+		// A durable server, as in production (zonky starts it with fsync=off): all three
+		// measurements pay real commits.
+		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			.setServerConfig("full_page_writes", "on")
+
+			.start();
+		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE bench");
+			try (var rs = statement
+				.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
+						+ " current_setting('full_page_writes')")) {
+				rs.next();
+				System.out.printf("PostgreSQL fsync=%s synchronous_commit=%s full_page_writes=%s%n", rs.getString(1),
+						rs.getString(2), rs.getString(3));
+			}
+		}
+		String url = postgres.getJdbcUrl("postgres", "bench") + "&reWriteBatchedInserts=true&prepareThreshold=0";
 		Path blobs = Files.createTempDirectory("bench-enhancement-blobs");
 		UUID batch = UUID.randomUUID();
 		UUID request = UUID.randomUUID();
@@ -143,6 +162,7 @@ public final class EnhancementImportBenchmark {
 				naiveRate);
 		System.out.printf("job / (a) = %.0f%% (target >= 50%%); job / (b) = %.1fx (target >= 20x); max heap %,d MiB%n",
 				100 * jobRate / copyRate, jobRate / naiveRate, Runtime.getRuntime().maxMemory() >> 20);
+		postgres.close();
 	}
 
 	/** The result file: one line per reference, 3% of them bad. */

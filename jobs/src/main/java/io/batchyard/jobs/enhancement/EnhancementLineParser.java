@@ -464,7 +464,8 @@ public final class EnhancementLineParser {
 		private static final long serialVersionUID = 1L;
 
 		Invalid(String message) {
-			super(message);
+			// No stack trace: a bad line is an expected outcome, not a fault.
+			super(message, null, false, false);
 		}
 
 	}

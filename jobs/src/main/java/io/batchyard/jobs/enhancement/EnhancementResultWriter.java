@@ -1,7 +1,14 @@
 package io.batchyard.jobs.enhancement;
 
+import java.io.StringReader;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,8 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.postgresql.PGConnection;
+
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -21,7 +31,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * (keyed by batch and entry number), the new enhancements (keyed by their name-based id)
  * and the outcome on the batch's pending enhancements. A chunk replayed after a rollback
  * writes each row once. {@link ChunkValidation} decides; this class only reads and
- * writes.
+ * writes. On PostgreSQL the look-ups take the chunk's ids as one {@code uuid[]} parameter
+ * ({@code = ANY(?)}) and the rows are written with {@code COPY} on the connection of the
+ * chunk transaction; elsewhere {@code IN} lists and batched {@code INSERT}s.
  */
 public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 
@@ -32,6 +44,8 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 	private final UUID batchId;
 
 	private final Clock clock;
+
+	private Boolean postgres;
 
 	public EnhancementResultWriter(JdbcTemplate jdbc, UUID batchId, Clock clock) {
 		this.jdbc = jdbc;
@@ -53,8 +67,16 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 				ids.add(added.enhancement().id());
 			}
 		}
-		ChunkValidation.Result result = ChunkValidation.validate(entries, firstNamed(references), existing(ids));
-		Timestamp now = Timestamp.from(this.clock.instant());
+		boolean onPostgres = isPostgres();
+		ChunkValidation.Result result = ChunkValidation.validate(entries,
+				onPostgres ? firstNamedAny(references) : firstNamed(references),
+				onPostgres ? existingAny(ids) : existing(ids));
+		Instant instant = this.clock.instant();
+		if (onPostgres) {
+			copy(result, instant);
+			return;
+		}
+		Timestamp now = Timestamp.from(instant);
 		List<Object[]> enhancements = new ArrayList<>(result.added().size());
 		for (Enhancement enhancement : result.added()) {
 			enhancements.add(new Object[] { enhancement.id(), enhancement.referenceId(), enhancement.enhancementType(),
@@ -62,9 +84,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 					enhancement.derivedFrom(), enhancement.content(), enhancement.fingerprint(), this.batchId, now });
 		}
 		if (!enhancements.isEmpty()) {
-			this.jdbc.batchUpdate("INSERT INTO enhancement (id, reference_id, enhancement_type, source, visibility,"
-					+ " robot_version, derived_from, content, fingerprint, batch_id, created_at)"
-					+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", enhancements);
+			this.jdbc.batchUpdate(INSERT_ENHANCEMENT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", enhancements);
 		}
 		List<Object[]> report = new ArrayList<>(result.entries().size());
 		for (ChunkValidation.Entry entry : result.entries()) {
@@ -72,9 +92,146 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 					truncate(entry.error()) });
 		}
 		if (!report.isEmpty()) {
-			this.jdbc.batchUpdate("INSERT INTO robot_result_validation_entry (batch_id, entry_number, reference_id,"
-					+ " outcome, error) VALUES (?, ?, ?, ?, ?)", report);
+			this.jdbc.batchUpdate(INSERT_ENTRY + " VALUES (?, ?, ?, ?, ?)", report);
 		}
+	}
+
+	private static final String INSERT_ENHANCEMENT = "INSERT INTO enhancement (id, reference_id, enhancement_type,"
+			+ " source, visibility, robot_version, derived_from, content, fingerprint, batch_id, created_at)";
+
+	private static final String INSERT_ENTRY = "INSERT INTO robot_result_validation_entry (batch_id, entry_number,"
+			+ " reference_id, outcome, error)";
+
+	private boolean isPostgres() {
+		if (this.postgres == null) {
+			String product = this.jdbc.execute(
+					(ConnectionCallback<String>) (connection) -> connection.getMetaData().getDatabaseProductName());
+			this.postgres = "PostgreSQL".equalsIgnoreCase(product);
+		}
+		return this.postgres;
+	}
+
+	/** Both tables with {@code COPY ... FROM STDIN}, in the chunk transaction. */
+	private void copy(ChunkValidation.Result result, Instant now) {
+		String created = now.toString();
+		String batch = this.batchId.toString();
+		StringBuilder enhancements = new StringBuilder(result.added().size() * 512);
+		for (Enhancement enhancement : result.added()) {
+			enhancements.append(enhancement.id()).append('\t').append(enhancement.referenceId()).append('\t');
+			field(enhancements, enhancement.enhancementType()).append('\t');
+			field(enhancements, enhancement.source()).append('\t');
+			field(enhancements, enhancement.visibility()).append('\t');
+			field(enhancements, enhancement.robotVersion()).append('\t');
+			field(enhancements, enhancement.derivedFrom()).append('\t');
+			field(enhancements, enhancement.content()).append('\t');
+			field(enhancements, enhancement.fingerprint()).append('\t');
+			enhancements.append(batch).append('\t').append(created).append('\n');
+		}
+		StringBuilder report = new StringBuilder(result.entries().size() * 80);
+		for (ChunkValidation.Entry entry : result.entries()) {
+			report.append(batch).append('\t').append(entry.entryNumber()).append('\t');
+			if (entry.referenceId() != null) {
+				report.append(entry.referenceId());
+			}
+			else {
+				report.append("\\N");
+			}
+			report.append('\t').append(entry.outcome().value()).append('\t');
+			field(report, truncate(entry.error())).append('\n');
+		}
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+			try {
+				if (!result.added().isEmpty()) {
+					copy.copyIn(COPY_ENHANCEMENT, new StringReader(enhancements.toString()));
+				}
+				if (!result.entries().isEmpty()) {
+					copy.copyIn(COPY_ENTRY, new StringReader(report.toString()));
+				}
+			}
+			catch (java.io.IOException ex) {
+				throw new SQLException("COPY failed: " + ex.getMessage(), "08000", ex);
+			}
+			return null;
+		});
+	}
+
+	private static final String COPY_ENHANCEMENT = "COPY enhancement (id, reference_id, enhancement_type, source,"
+			+ " visibility, robot_version, derived_from, content, fingerprint, batch_id, created_at) FROM STDIN";
+
+	private static final String COPY_ENTRY = "COPY robot_result_validation_entry (batch_id, entry_number,"
+			+ " reference_id, outcome, error) FROM STDIN";
+
+	/** A value in COPY's text format: {@code \N} for null, backslash escapes. */
+	private static StringBuilder field(StringBuilder out, String value) {
+		if (value == null) {
+			return out.append("\\N");
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '\\' -> out.append("\\\\");
+				case '\t' -> out.append("\\t");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				default -> out.append(c);
+			}
+		}
+		return out;
+	}
+
+	private Map<UUID, Long> firstNamedAny(Collection<UUID> references) {
+		Map<UUID, Long> named = new HashMap<>();
+		if (references.isEmpty()) {
+			return named;
+		}
+		// One round trip, one uuid[] parameter: the requested references of the chunk,
+		// each with the first entry of an earlier chunk that named it (or null). A
+		// sub-query, not a join: the planner hash-joined the whole (growing) entry table
+		// per chunk; this is one index probe per reference.
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			try (PreparedStatement statement = connection
+				.prepareStatement("SELECT p.reference_id, (SELECT MIN(e.entry_number) FROM"
+						+ " robot_result_validation_entry e WHERE e.batch_id = p.batch_id AND e.reference_id ="
+						+ " p.reference_id AND e.outcome IN ('added', 'robot_error', 'discarded')) FROM"
+						+ " pending_enhancement p WHERE p.batch_id = ? AND p.reference_id = ANY(?)")) {
+				statement.setObject(1, this.batchId);
+				statement.setArray(2, uuids(connection, references));
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						UUID reference = rs.getObject(1, UUID.class);
+						long entry = rs.getLong(2);
+						named.put(reference, rs.wasNull() ? null : entry);
+					}
+				}
+			}
+			return null;
+		});
+		return named;
+	}
+
+	private Set<UUID> existingAny(Collection<UUID> ids) {
+		Set<UUID> existing = new HashSet<>();
+		if (ids.isEmpty()) {
+			return existing;
+		}
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			try (PreparedStatement statement = connection
+				.prepareStatement("SELECT id FROM enhancement WHERE id = ANY(?)")) {
+				statement.setArray(1, uuids(connection, ids));
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						existing.add(rs.getObject(1, UUID.class));
+					}
+				}
+			}
+			return null;
+		});
+		return existing;
+	}
+
+	private static Array uuids(Connection connection, Collection<UUID> values) throws SQLException {
+		return connection.createArrayOf("uuid", values.toArray());
 	}
 
 	private Map<UUID, Long> firstNamed(Collection<UUID> references) {
