@@ -98,7 +98,9 @@ class DashboardBrowserIntegrationTests {
 			browser.screenshot(SCREENSHOTS.resolve("execution-failed.png"));
 
 			// Restart, through the confirmation.
-			browser.evaluate("document.querySelector('button.action-restart').click(); true");
+			// Clicked after the evaluation returns: the confirmation blocks the page's
+			// script until the browser answers it.
+			browser.evaluate("setTimeout(() => document.querySelector('button.action-restart').click(), 0); true");
 			await("the restarted execution's page").atMost(Duration.ofSeconds(20))
 				.pollInterval(Duration.ofMillis(200))
 				.until(() -> browser.path().matches("/executions/\\d+")

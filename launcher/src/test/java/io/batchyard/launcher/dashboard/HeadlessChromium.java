@@ -52,6 +52,12 @@ final class HeadlessChromium implements AutoCloseable {
 
 	private final List<String> dialogs = new CopyOnWriteArrayList<>();
 
+	/**
+	 * The last send: a WebSocket takes one send at a time, and the listener thread
+	 * answers dialogs while a command may still be sending.
+	 */
+	private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
+
 	private HeadlessChromium(Process process, Path profile, WebSocket.Builder socket, URI page) {
 		this.process = process;
 		this.profile = profile;
@@ -166,6 +172,12 @@ final class HeadlessChromium implements AutoCloseable {
 		return List.copyOf(this.dialogs);
 	}
 
+	private synchronized CompletableFuture<?> sendText(String text) {
+		this.sends = this.sends.handle((result, failure) -> null)
+			.thenCompose((ignored) -> this.socket.sendText(text, true));
+		return this.sends;
+	}
+
 	private JsonNode send(String method, Map<String, Object> params) {
 		long id = this.ids.incrementAndGet();
 		CompletableFuture<JsonNode> answer = new CompletableFuture<>();
@@ -174,7 +186,7 @@ final class HeadlessChromium implements AutoCloseable {
 		message.put("id", id);
 		message.put("method", method);
 		message.set("params", JSON.valueToTree(params));
-		this.socket.sendText(JSON.writeValueAsString(message), true).join();
+		sendText(JSON.writeValueAsString(message)).join();
 		try {
 			JsonNode response = answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			if (response.has("error")) {
@@ -208,7 +220,7 @@ final class HeadlessChromium implements AutoCloseable {
 			accept.put("id", this.ids.incrementAndGet());
 			accept.put("method", "Page.handleJavaScriptDialog");
 			accept.set("params", JSON.createObjectNode().put("accept", true));
-			this.socket.sendText(JSON.writeValueAsString(accept), true);
+			sendText(JSON.writeValueAsString(accept));
 		}
 	}
 
