@@ -108,7 +108,7 @@ public final class EnhancementImportBenchmark {
 			}
 		}
 		System.out.printf("Seeded %,d references and pending enhancements in %.1f s%n", references.size(),
-				seconds(seedStart));
+				Emulators.seconds(seedStart));
 
 		System.gc();
 		resetPeaks();
@@ -117,7 +117,7 @@ public final class EnhancementImportBenchmark {
 			.start(context.getBean("enhancementImportJob", Job.class),
 					new JobParametersBuilder().addString(EnhancementImportJobConfiguration.BATCH_ID, batch.toString())
 						.toJobParameters());
-		double jobSeconds = seconds(jobStart);
+		double jobSeconds = Emulators.seconds(jobStart);
 		long jobHeap = peakHeap();
 		for (var step : execution.getStepExecutions()) {
 			System.out.printf("  %-28s %6.1f s, %,d read, %,d written, %,d commits%n", step.getStepName(),
@@ -143,12 +143,12 @@ public final class EnhancementImportBenchmark {
 		resetPeaks();
 		long copyStart = System.nanoTime();
 		long copied = copyBaseline(url, result);
-		double copySeconds = seconds(copyStart);
+		double copySeconds = Emulators.seconds(copyStart);
 		long copyHeap = peakHeap();
 
 		long naiveStart = System.nanoTime();
 		long naive = naiveBaseline(url, result, naivePrefix);
-		double naiveSeconds = seconds(naiveStart);
+		double naiveSeconds = Emulators.seconds(naiveStart);
 
 		double jobRate = lines / jobSeconds;
 		double copyRate = lines / copySeconds;
@@ -377,10 +377,6 @@ public final class EnhancementImportBenchmark {
 			}
 		}
 		return peak;
-	}
-
-	private static double seconds(long start) {
-		return (System.nanoTime() - start) / 1e9;
 	}
 
 	@SpringBootConfiguration

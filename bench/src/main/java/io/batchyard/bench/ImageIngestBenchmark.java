@@ -1,6 +1,5 @@
 package io.batchyard.bench;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +13,6 @@ import io.batchyard.jobs.imageingest.ImageIngestJobConfiguration;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.ImageServer;
 import io.batchyard.test.TestImages;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -44,9 +40,6 @@ import org.springframework.context.annotation.Import;
  */
 public final class ImageIngestBenchmark {
 
-	static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider
-		.create(AwsBasicCredentials.create("local", "local"));
-
 	private ImageIngestBenchmark() {
 	}
 
@@ -58,11 +51,7 @@ public final class ImageIngestBenchmark {
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		try (ImageServer server = ImageServer.start();
-				SqsClient sqs = SqsClient.builder()
-					.endpointOverride(URI.create(sqsEndpoint))
-					.region(Region.US_EAST_1)
-					.credentialsProvider(CREDENTIALS)
-					.build()) {
+				SqsClient sqs = Emulators.client(SqsClient.builder(), sqsEndpoint)) {
 			String queueUrl = sqs.createQueue((request) -> request.queueName("bench-image_upload")).queueUrl();
 			// Ten distinct noise PNGs of about 1 MB (they hardly compress), served under
 			// one path per image.
@@ -157,11 +146,7 @@ public final class ImageIngestBenchmark {
 
 		@Bean(destroyMethod = "close")
 		SqsAsyncClient sqsAsyncClient(org.springframework.core.env.Environment environment) {
-			return SqsAsyncClient.builder()
-				.endpointOverride(URI.create(environment.getRequiredProperty("bench.sqs")))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(CREDENTIALS)
-				.build();
+			return Emulators.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
 		}
 
 	}

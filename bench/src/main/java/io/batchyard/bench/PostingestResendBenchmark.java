@@ -1,6 +1,5 @@
 package io.batchyard.bench;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +24,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -62,9 +58,6 @@ public final class PostingestResendBenchmark {
 
 	static final int WARM_UP_ROWS = 3000;
 
-	static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider
-		.create(AwsBasicCredentials.create("local", "local"));
-
 	private PostingestResendBenchmark() {
 	}
 
@@ -74,27 +67,15 @@ public final class PostingestResendBenchmark {
 		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 100;
 		String dynamoEndpoint = DynamoDbLocalServer.endpoint();
 		String sqsEndpoint = ElasticMqServer.endpoint();
-		DynamoDbClient dynamoDb = DynamoDbClient.builder()
-			.endpointOverride(URI.create(dynamoEndpoint))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
-		DynamoDbAsyncClient dynamoDbAsync = DynamoDbAsyncClient.builder()
-			.endpointOverride(URI.create(dynamoEndpoint))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
-		SqsClient sqs = SqsClient.builder()
-			.endpointOverride(URI.create(sqsEndpoint))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		DynamoDbClient dynamoDb = Emulators.client(DynamoDbClient.builder(), dynamoEndpoint);
+		DynamoDbAsyncClient dynamoDbAsync = Emulators.client(DynamoDbAsyncClient.builder(), dynamoEndpoint);
+		SqsClient sqs = Emulators.client(SqsClient.builder(), sqsEndpoint);
 		String queueUrl = sqs.createQueue((b) -> b.queueName("bench-cc")).queueUrl();
 		createTable(dynamoDb);
 		Instant now = Instant.now();
 		long loadStart = System.nanoTime();
 		load(dynamoDbAsync, rows, stale, now, 0, rows);
-		System.out.printf("Loaded %,d rows (%,d stale) in %.1f s%n", rows, stale, seconds(loadStart));
+		System.out.printf("Loaded %,d rows (%,d stale) in %.1f s%n", rows, stale, Emulators.seconds(loadStart));
 
 		// The job, on the real step, reader and writer.
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class).run(
@@ -119,7 +100,7 @@ public final class PostingestResendBenchmark {
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
 		long jobStart = System.nanoTime();
 		StepExecution step = resend(context, now, stale);
-		double jobSeconds = seconds(jobStart);
+		double jobSeconds = Emulators.seconds(jobStart);
 		int jobMessages = messages(sqs, queueUrl);
 		context.close();
 
@@ -128,7 +109,7 @@ public final class PostingestResendBenchmark {
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
 		long naiveStart = System.nanoTime();
 		int naive = naiveLoop(dynamoDb, sqs, queueUrl, now.minus(Duration.ofDays(14)));
-		double naiveSeconds = seconds(naiveStart);
+		double naiveSeconds = Emulators.seconds(naiveStart);
 		int naiveMessages = messages(sqs, queueUrl);
 
 		double jobRate = stale / jobSeconds;
@@ -249,10 +230,6 @@ public final class PostingestResendBenchmark {
 			.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
 	}
 
-	static double seconds(long start) {
-		return (System.nanoTime() - start) / 1e9;
-	}
-
 	private static AttributeDefinition string(String name) {
 		return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
 	}
@@ -271,39 +248,23 @@ public final class PostingestResendBenchmark {
 
 		@Bean(destroyMethod = "close")
 		DynamoDbClient dynamoDbClient(org.springframework.core.env.Environment environment) {
-			return DynamoDbClient.builder()
-				.endpointOverride(URI.create(environment.getRequiredProperty("bench.dynamodb")))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(CREDENTIALS)
-				.build();
+			return Emulators.client(DynamoDbClient.builder(), environment.getRequiredProperty("bench.dynamodb"));
 		}
 
 		@Bean(destroyMethod = "close")
 		DynamoDbAsyncClient dynamoDbAsyncClient(org.springframework.core.env.Environment environment) {
-			return DynamoDbAsyncClient.builder()
-				.endpointOverride(URI.create(environment.getRequiredProperty("bench.dynamodb")))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(CREDENTIALS)
-				.build();
+			return Emulators.client(DynamoDbAsyncClient.builder(), environment.getRequiredProperty("bench.dynamodb"));
 		}
 
 		@Bean(destroyMethod = "close")
 		SqsAsyncClient sqsAsyncClient(org.springframework.core.env.Environment environment) {
-			return SqsAsyncClient.builder()
-				.endpointOverride(URI.create(environment.getRequiredProperty("bench.sqs")))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(CREDENTIALS)
-				.build();
+			return Emulators.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
 		}
 
 		@Bean(destroyMethod = "close")
 		SnsClient snsClient() {
 			// The resend publishes nothing; the sweep's writer bean still wants a client.
-			return SnsClient.builder()
-				.endpointOverride(URI.create("http://127.0.0.1:9"))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(CREDENTIALS)
-				.build();
+			return Emulators.client(SnsClient.builder(), "http://127.0.0.1:9");
 		}
 
 	}
