@@ -14,10 +14,6 @@ import io.batchyard.readers.blob.BlobStorageSettings;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.BlobUrlSigner;
 import io.batchyard.readers.blob.LocalBlobUrlSigner;
-import io.batchyard.readers.blob.S3BlobUrlSigner;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -70,18 +66,7 @@ class EnhancementsWebConfiguration {
 			}
 			return LocalBlobUrlSigner.builder().base(publicUrl.resolve("/blobs/")).key(key).build();
 		}
-		S3Presigner.Builder presigner = S3Presigner.builder()
-			.region(Region.of(storage.region()))
-			.credentialsProvider(storage.credentials())
-			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(storage.pathStyle()).build());
-		if (storage.endpoint() != null) {
-			presigner.endpointOverride(storage.endpoint());
-		}
-		return S3BlobUrlSigner.builder()
-			.presigner(presigner.build())
-			.bucket(storage.bucket())
-			.prefix(storage.prefix())
-			.build();
+		return storage.s3UrlSigner();
 	}
 
 }

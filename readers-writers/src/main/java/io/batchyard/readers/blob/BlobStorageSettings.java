@@ -11,6 +11,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Where a job keeps its blobs: a local directory or an S3 bucket. Each job's
@@ -104,6 +106,22 @@ public interface BlobStorageSettings {
 			s3.endpointOverride(endpoint());
 		}
 		return S3BlobStore.builder().client(s3.build()).bucket(bucket()).prefix(prefix()).build();
+	}
+
+	/**
+	 * Presigned URLs of the bucket these settings describe ({@link Type#S3} only; a local
+	 * directory's URLs are the application's own, {@link LocalBlobUrlSigner}).
+	 * @return the signer
+	 */
+	default S3BlobUrlSigner s3UrlSigner() {
+		S3Presigner.Builder presigner = S3Presigner.builder()
+			.region(Region.of(region()))
+			.credentialsProvider(credentials())
+			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle()).build());
+		if (endpoint() != null) {
+			presigner.endpointOverride(endpoint());
+		}
+		return S3BlobUrlSigner.builder().presigner(presigner.build()).bucket(bucket()).prefix(prefix()).build();
 	}
 
 }
