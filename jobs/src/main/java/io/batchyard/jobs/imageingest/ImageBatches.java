@@ -126,6 +126,23 @@ public class ImageBatches {
 	}
 
 	/**
+	 * A page of the batch's images that have not ended, in index order.
+	 * @param batchId the batch
+	 * @param afterIndex the index the page starts after ({@code -1} for the first)
+	 * @param limit the page size
+	 * @return the images
+	 */
+	public List<ImageRow> unfinishedImages(String batchId, int afterIndex, int limit) {
+		return this.jdbc.query(
+				"SELECT batch_id, idx, original_filename, source_url, source_key, trace_id, group_id"
+						+ " FROM image_batch_images WHERE batch_id = ? AND idx > ? AND status IN (?, ?) ORDER BY idx"
+						+ " FETCH FIRST " + limit + " ROWS ONLY",
+				(rs, row) -> new ImageRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+						rs.getString(5), rs.getString(6), rs.getString(7)),
+				batchId, afterIndex, PENDING, PROCESSING);
+	}
+
+	/**
 	 * Marks an image processing as its fetch begins, in a transaction of its own so that
 	 * readers see it at once. A restart keeps the first start time.
 	 * @param batchId the batch

@@ -1,6 +1,7 @@
 package io.batchyard.jobs.imageingest;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -128,8 +129,18 @@ public class ImageDownloader {
 	}
 
 	private byte[] body(HttpURLConnection connection, long declared) throws IOException, ImageRejectedException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream((declared > 0) ? (int) declared : 64 * 1024);
 		try (InputStream in = connection.getInputStream()) {
+			if (declared > 0) {
+				// The length is known (and within the limit): read straight into an array
+				// of
+				// that size, no growing buffer and no final copy.
+				byte[] body = in.readNBytes((int) declared);
+				if (body.length < declared) {
+					throw new EOFException("the body ended after " + body.length + " of " + declared + " bytes");
+				}
+				return body;
+			}
+			ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
 			byte[] buffer = new byte[64 * 1024];
 			long total = 0;
 			for (int read; (read = in.read(buffer)) != -1;) {
@@ -141,8 +152,8 @@ public class ImageDownloader {
 				}
 				out.write(buffer, 0, read);
 			}
+			return out.toByteArray();
 		}
-		return out.toByteArray();
 	}
 
 	/**

@@ -20,9 +20,6 @@ import org.springframework.batch.core.job.parameters.DefaultJobParametersValidat
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,10 +33,11 @@ import org.springframework.transaction.PlatformTransactionManager;
  * fetched or decoded, checked, stored and announced on the {@code image_upload} queue.
  * <ol>
  * <li>{@code ingestImagesStep} (chunks): reads the batch's images not yet ended, in index
- * order, page by page (the reader keeps its position in the step's ExecutionContext); the
- * writer fans each chunk out over a bounded executor and records every outcome on its
- * image row in the chunk's transaction. A failed image is an outcome, not a step
- * failure.</li>
+ * order, page by page (the reader keeps its position in the step's ExecutionContext),
+ * starting each image's fetch, check and store on a bounded executor as it reads it, up
+ * to {@code concurrency} images ahead; the writer waits for its chunk's images and
+ * records every outcome on its image row in the chunk's transaction. A failed image is an
+ * outcome, not a step failure.</li>
  * <li>{@code completeBatchStep}: ends the batch {@code completed}, or {@code failed} when
  * every image failed, with counts taken from the rows.</li>
  * </ol>
@@ -76,9 +74,10 @@ public class ImageIngestJobConfiguration {
 
 	@Bean
 	public Step ingestImagesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<ImageRow> imageIngestImageReader, ImageIngestWriter imageIngestWriter,
+			ImageReadAheadReader imageIngestImageReader, ImageIngestWriter imageIngestWriter,
 			ImageIngestProperties properties, ImageBatches imageBatches) {
-		return new StepBuilder("ingestImagesStep", jobRepository).<ImageRow, ImageRow>chunk(properties.chunkSize())
+		return new StepBuilder("ingestImagesStep", jobRepository)
+			.<InFlightImage, InFlightImage>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(imageIngestImageReader)
 			.writer(imageIngestWriter)
@@ -87,44 +86,33 @@ public class ImageIngestJobConfiguration {
 	}
 
 	/**
-	 * The batch's images that have not ended, in index order. Sorted by the index, the
-	 * reader restarts after the last index of the last committed chunk; images ended by
-	 * then are not read again either way.
+	 * The batch's images that have not ended, in index order, each started as it is read,
+	 * up to {@code concurrency} ahead of the chunk being written.
 	 */
 	@Bean
 	@StepScope
-	public JdbcPagingItemReader<ImageRow> imageIngestImageReader(DataSource dataSource,
-			ImageIngestProperties properties, @Value("#{jobParameters['batchId']}") String batchId) throws Exception {
-		return new JdbcPagingItemReaderBuilder<ImageRow>().name("imageIngestImageReader")
-			.dataSource(dataSource)
-			.selectClause("batch_id, idx, original_filename, source_url, source_key, trace_id, group_id")
-			.fromClause("image_batch_images")
-			.whereClause("batch_id = :batch AND status IN ('pending', 'processing')")
-			.sortKeys(Map.of("idx", Order.ASCENDING))
-			.parameterValues(Map.of("batch", batchId))
-			.pageSize(properties.chunkSize())
-			.rowMapper((rs, rowNum) -> new ImageRow(rs.getString("batch_id"), rs.getInt("idx"),
-					rs.getString("original_filename"), rs.getString("source_url"), rs.getString("source_key"),
-					rs.getString("trace_id"), rs.getString("group_id")))
-			.build();
-	}
-
-	@Bean
-	@StepScope
-	public ImageIngestWriter imageIngestWriter(ImageIngestProperties properties, BlobStore imageIngestBlobStore,
-			ImageBatches imageBatches, ThreadPoolTaskExecutor imageIngestExecutor, SqsAsyncClient sqsAsyncClient) {
+	public ImageReadAheadReader imageIngestImageReader(ImageIngestProperties properties, BlobStore imageIngestBlobStore,
+			ImageBatches imageBatches, ThreadPoolTaskExecutor imageIngestExecutor,
+			@Value("#{jobParameters['batchId']}") String batchId) {
 		ImageIngestProperties.Fetch fetch = properties.fetch();
 		ImageDownloader downloader = new ImageDownloader(new UrlPolicy(fetch.allowedHosts()), fetch.connectTimeout(),
 				fetch.readTimeout(), fetch.maxRedirects(), fetch.maxBytes().toBytes());
 		ImageIngester ingester = new ImageIngester(downloader, new ImageInspector(properties.maxPixels()),
 				imageIngestBlobStore, imageBatches);
+		return new ImageReadAheadReader(imageBatches, batchId, properties.chunkSize(), properties.concurrency(),
+				ingester::ingest, imageIngestExecutor);
+	}
+
+	@Bean
+	@StepScope
+	public ImageIngestWriter imageIngestWriter(ImageIngestProperties properties, ImageBatches imageBatches,
+			SqsAsyncClient sqsAsyncClient) {
 		SqsBatchSender sender = SqsBatchSender.builder()
 			.client(sqsAsyncClient)
 			.maxAttempts(properties.sendAttempts())
 			.initialBackOff(properties.sendBackOff())
 			.build();
-		return new ImageIngestWriter(ingester, imageIngestExecutor, imageBatches,
-				new ImageUploadMessages(JsonMapper.shared(), CLOCK), sender,
+		return new ImageIngestWriter(imageBatches, new ImageUploadMessages(JsonMapper.shared(), CLOCK), sender,
 				queueUrl(sqsAsyncClient, properties.queue()));
 	}
 

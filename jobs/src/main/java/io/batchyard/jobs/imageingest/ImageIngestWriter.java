@@ -3,9 +3,7 @@ package io.batchyard.jobs.imageingest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -18,19 +16,16 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
- * Writes a chunk of images: fans them out over the bounded executor (fetch, check,
- * store), waits for all of them, then, in the chunk's transaction, records each outcome
- * on its row (once: a replayed chunk changes nothing) and announces the stored images on
- * the queue. The messages are sent last, so a failed send rolls the rows back and a
- * restart sends them again (at least once; the trace id tells duplicates).
+ * Writes a chunk of images the {@link ImageReadAheadReader} started ingesting (fetch,
+ * check, store on the bounded executor): waits for all of them, then, in the chunk's
+ * transaction, records each outcome on its row (once: a replayed chunk changes nothing)
+ * and announces the stored images on the queue. The messages are sent last, so a failed
+ * send rolls the rows back and a restart sends them again (at least once; the trace id
+ * tells duplicates).
  */
-public class ImageIngestWriter implements ItemWriter<ImageRow> {
+public class ImageIngestWriter implements ItemWriter<InFlightImage> {
 
 	private static final Log logger = LogFactory.getLog(ImageIngestWriter.class);
-
-	private final ImageIngester ingester;
-
-	private final Executor executor;
 
 	private final ImageBatches batches;
 
@@ -40,10 +35,8 @@ public class ImageIngestWriter implements ItemWriter<ImageRow> {
 
 	private final Supplier<String> queueUrl;
 
-	public ImageIngestWriter(ImageIngester ingester, Executor executor, ImageBatches batches,
-			ImageUploadMessages messages, SqsBatchSender sender, Supplier<String> queueUrl) {
-		this.ingester = ingester;
-		this.executor = executor;
+	public ImageIngestWriter(ImageBatches batches, ImageUploadMessages messages, SqsBatchSender sender,
+			Supplier<String> queueUrl) {
 		this.batches = batches;
 		this.messages = messages;
 		this.sender = sender;
@@ -51,17 +44,17 @@ public class ImageIngestWriter implements ItemWriter<ImageRow> {
 	}
 
 	@Override
-	public void write(Chunk<? extends ImageRow> chunk) {
-		List<CompletableFuture<ImageOutcome>> futures = new ArrayList<>();
-		for (ImageRow image : chunk) {
-			futures.add(CompletableFuture.supplyAsync(() -> this.ingester.ingest(image), this.executor));
-		}
+	public void write(Chunk<? extends InFlightImage> chunk) {
 		List<ImageOutcome> outcomes = new ArrayList<>();
 		RuntimeException failure = null;
-		for (CompletableFuture<ImageOutcome> future : futures) {
+		for (InFlightImage image : chunk) {
 			// Wait for every image before failing, so none is still being stored.
 			try {
-				outcomes.add(future.join());
+				ImageOutcome outcome = image.outcome().join();
+				if (outcome == null) {
+					throw new IllegalStateException(image + " was not ingested: its reader was closed");
+				}
+				outcomes.add(outcome);
 			}
 			catch (CompletionException | CancellationException ex) {
 				RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
