@@ -34,9 +34,12 @@ import org.springframework.context.annotation.Import;
  * image at a time (as the original service did; only the concurrency differs, the chunk
  * size is the same), in the same run: {@code images} PNGs of about 1 MB served by a local
  * HTTP server that adds {@code latencyMs} per request, stored in a local directory and
- * announced on ElasticMQ, each run on its own in-memory H2 repository. Arguments:
- * {@code [images] [latencyMs] [concurrency] [chunkSize]} (default 100 50 20 20, the job's
- * defaults).
+ * announced on ElasticMQ. Two applications run side by side, each on its own in-memory H2
+ * repository and warmed up by a first batch, as a running service is; the measured
+ * batches alternate between them for {@code rounds} rounds (a slow moment of the machine
+ * hits both) and the figures are the medians. Arguments:
+ * {@code [images] [latencyMs] [concurrency] [chunkSize] [rounds]} (default 100 50 20 20
+ * 5: the job's defaults).
  */
 public final class ImageIngestBenchmark {
 
@@ -48,6 +51,7 @@ public final class ImageIngestBenchmark {
 		int latency = (args.length > 1) ? Integer.parseInt(args[1]) : 50;
 		int concurrency = (args.length > 2) ? Integer.parseInt(args[2]) : 20;
 		int chunkSize = (args.length > 3) ? Integer.parseInt(args[3]) : 20;
+		int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 5;
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		try (ImageServer server = ImageServer.start();
@@ -70,69 +74,124 @@ public final class ImageIngestBenchmark {
 			System.out.printf("%d images, %.2f MB on average, %d ms latency per request%n", images,
 					bytes / (double) images / 1_000_000, latency);
 
-			// Warm-up, not measured: the JIT, ImageIO and the clients are as warm for the
-			// first measured run as for the second.
-			run("warm-up", urls.subList(0, Math.min(20, urls.size())), concurrency, chunkSize, sqsEndpoint, sqs,
+			try (ConfigurableApplicationContext sequential = application("sequential", 1, chunkSize, sqsEndpoint,
 					queueUrl);
-			Run sequential = run("sequential", urls, 1, chunkSize, sqsEndpoint, sqs, queueUrl);
-			Run concurrent = run("concurrent", urls, concurrency, chunkSize, sqsEndpoint, sqs, queueUrl);
-			System.out.printf(
-					"imageIngestJob, one image at a time (concurrency 1, chunk %d): %d images in %.2f s"
-							+ " = %.1f images/s (%d messages)%n",
-					chunkSize, images, sequential.seconds, images / sequential.seconds, sequential.messages);
-			System.out.printf(
-					"imageIngestJob, concurrency %d, chunk %d:                   %d images in %.2f s"
-							+ " = %.1f images/s (%d messages)%n",
-					concurrency, chunkSize, images, concurrent.seconds, images / concurrent.seconds,
-					concurrent.messages);
-			System.out.printf("speed-up: %.1fx%n", sequential.seconds / concurrent.seconds);
+					ConfigurableApplicationContext concurrent = application("concurrent", concurrency, chunkSize,
+							sqsEndpoint, queueUrl)) {
+				List<String> warmUp = urls.subList(0, Math.min(20, urls.size()));
+				ingest(sequential, "sequential warm-up", warmUp);
+				ingest(concurrent, "concurrent warm-up", warmUp);
+				List<Double> one = new ArrayList<>();
+				List<Double> many = new ArrayList<>();
+				List<Double> ratios = new ArrayList<>();
+				for (int round = 1; round <= rounds; round++) {
+					Run alone = measure(sequential, "sequential", urls, sqs, queueUrl);
+					Run together = measure(concurrent, "concurrent", urls, sqs, queueUrl);
+					one.add(alone.seconds());
+					many.add(together.seconds());
+					ratios.add(alone.seconds() / together.seconds());
+					System.out.printf(
+							"round %d: one at a time %.2f s (%.1f images/s, CPU %.1f ms/image), concurrency %d"
+									+ " %.2f s (%.1f images/s, CPU %.1f ms/image): %.1fx%n",
+							round, alone.seconds(), images / alone.seconds(), alone.cpuMillisPerImage(images),
+							concurrency, together.seconds(), images / together.seconds(),
+							together.cpuMillisPerImage(images), alone.seconds() / together.seconds());
+				}
+				System.out.printf(
+						"imageIngestJob, one image at a time (concurrency 1, chunk %d): %d images in %.2f s"
+								+ " = %.1f images/s (median of %d rounds, %d messages each)%n",
+						chunkSize, images, median(one), images / median(one), rounds, images);
+				System.out.printf(
+						"imageIngestJob, concurrency %d, chunk %d:                   %d images in %.2f s"
+								+ " = %.1f images/s (median of %d rounds, %d messages each)%n",
+						concurrency, chunkSize, images, median(many), images / median(many), rounds, images);
+				System.out.printf("speed-up: median %.1fx (rounds %.1fx to %.1fx)%n", median(ratios),
+						ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+						ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+			}
 		}
 		// ElasticMQ's threads would keep the JVM alive.
 		System.exit(0);
 	}
 
-	private static Run run(String name, List<String> urls, int concurrency, int chunkSize, String sqsEndpoint,
-			SqsClient sqs, String queueUrl) throws Exception {
-		sqs.purgeQueue((request) -> request.queueUrl(queueUrl));
+	private static ConfigurableApplicationContext application(String name, int concurrency, int chunkSize,
+			String sqsEndpoint, String queueUrl) throws Exception {
 		Path store = Files.createTempDirectory("bench-images-" + name);
 		store.toFile().deleteOnExit();
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class).run(
+		return new SpringApplicationBuilder(BenchApplication.class).run(
 				"--spring.datasource.url=jdbc:h2:mem:bench-" + name + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
 				"--batchyard.jobs.postingest.enabled=false", "--batchyard.jobs.image-ingest.queue=" + queueUrl,
 				"--batchyard.jobs.image-ingest.concurrency=" + concurrency,
 				"--batchyard.jobs.image-ingest.chunk-size=" + chunkSize,
 				"--batchyard.jobs.image-ingest.fetch.allowed-hosts=127.0.0.1",
-				"--batchyard.jobs.image-ingest.storage.directory=" + store, "--bench.sqs=" + sqsEndpoint)) {
-			ImageBatches batches = context.getBean(ImageBatches.class);
-			String batch = UUID.randomUUID().toString();
-			List<ImageBatches.NewImage> rows = new ArrayList<>();
-			for (int i = 0; i < urls.size(); i++) {
-				String trace = UUID.randomUUID().toString();
-				rows.add(new ImageBatches.NewImage(i, FileNames.of("bench-" + i + ".png", true, i, trace), urls.get(i),
-						null, trace, UUID.randomUUID().toString()));
-			}
-			batches.create(batch, rows);
-			long start = System.nanoTime();
-			JobExecution execution = context.getBean(JobOperator.class)
-				.start(context.getBean(ImageIngestJobConfiguration.JOB_NAME, Job.class),
-						new JobParametersBuilder().addString(ImageIngestJobConfiguration.BATCH_ID, batch)
-							.toJobParameters());
-			double seconds = (System.nanoTime() - start) / 1e9;
-			ImageBatches.ImageBatch ended = batches.find(batch).orElseThrow();
-			if (execution.getStatus() != BatchStatus.COMPLETED || ended.completed() != urls.size()) {
-				throw new IllegalStateException(name + " run did not store every image: " + execution.getStatus() + ", "
-						+ ended.completed() + " completed, " + ended.failed() + " failed");
-			}
-			int messages = Integer.parseInt(sqs
-				.getQueueAttributes((request) -> request.queueUrl(queueUrl)
-					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-				.attributes()
-				.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-			return new Run(seconds, messages);
+				"--batchyard.jobs.image-ingest.storage.directory=" + store, "--bench.sqs=" + sqsEndpoint);
+	}
+
+	/**
+	 * One measured batch: wall time and CPU time of the process; every image stored and
+	 * announced exactly once.
+	 */
+	private static Run measure(ConfigurableApplicationContext context, String name, List<String> urls, SqsClient sqs,
+			String queueUrl) throws Exception {
+		sqs.purgeQueue((request) -> request.queueUrl(queueUrl));
+		long cpuStart = cpuNanos();
+		long start = System.nanoTime();
+		ingest(context, name, urls);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+		int messages = Integer.parseInt(sqs
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+			.attributes()
+			.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+		if (messages != urls.size()) {
+			throw new IllegalStateException(name + ": " + messages + " messages for " + urls.size() + " images");
+		}
+		return new Run(seconds, cpuSeconds);
+	}
+
+	/**
+	 * One batch of the URLs through {@code imageIngestJob}; every image must be stored.
+	 */
+	private static void ingest(ConfigurableApplicationContext context, String name, List<String> urls)
+			throws Exception {
+		ImageBatches batches = context.getBean(ImageBatches.class);
+		String batch = UUID.randomUUID().toString();
+		List<ImageBatches.NewImage> rows = new ArrayList<>();
+		for (int i = 0; i < urls.size(); i++) {
+			String trace = UUID.randomUUID().toString();
+			rows.add(new ImageBatches.NewImage(i, FileNames.of("bench-" + i + ".png", true, i, trace), urls.get(i),
+					null, trace, UUID.randomUUID().toString()));
+		}
+		batches.create(batch, rows);
+		JobExecution execution = context.getBean(JobOperator.class)
+			.start(context.getBean(ImageIngestJobConfiguration.JOB_NAME, Job.class),
+					new JobParametersBuilder().addString(ImageIngestJobConfiguration.BATCH_ID, batch)
+						.toJobParameters());
+		ImageBatches.ImageBatch ended = batches.find(batch).orElseThrow();
+		if (execution.getStatus() != BatchStatus.COMPLETED || ended.completed() != urls.size()) {
+			throw new IllegalStateException(name + " run did not store every image: " + execution.getStatus() + ", "
+					+ ended.completed() + " completed, " + ended.failed() + " failed");
 		}
 	}
 
-	record Run(double seconds, int messages) {
+	private static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
+	/** CPU time of this process (image server, ElasticMQ and job alike). */
+	private static long cpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	record Run(double seconds, double cpuSeconds) {
+
+		double cpuMillisPerImage(int images) {
+			return this.cpuSeconds * 1000 / images;
+		}
 
 	}
 
