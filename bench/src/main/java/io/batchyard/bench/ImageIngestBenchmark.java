@@ -78,9 +78,8 @@ public final class ImageIngestBenchmark {
 					queueUrl);
 					ConfigurableApplicationContext concurrent = application("concurrent", concurrency, chunkSize,
 							sqsEndpoint, queueUrl)) {
-				// A whole batch each: with only 20 images the first measured round still
-				// ran
-				// about 15% slower than the others (JIT).
+				// A whole batch each: with only 20 images the first measured
+				// round still ran about 15% slower than the others (JIT).
 				ingest(sequential, "sequential warm-up", urls);
 				ingest(concurrent, "concurrent warm-up", urls);
 				List<Double> one = new ArrayList<>();

@@ -75,8 +75,7 @@ abstract class MigrationTests {
 		assertThat(available).isGreaterThanOrEqualTo(3);
 		assertThat(this.migration.migrationsExecuted).isEqualTo(available);
 		// Versions need not be contiguous (builders take numbers in parallel): the target
-		// is
-		// the highest one found.
+		// is the highest one found.
 		String highest = java.util.Arrays.stream(flyway.info().all())
 			.map((info) -> info.getVersion())
 			.max(java.util.Comparator.naturalOrder())

@@ -43,8 +43,7 @@ public class BatchyardApplication {
 				}
 				catch (RuntimeException | Error ex) {
 					// Still exit with the SIGTERM status: a failure while closing must
-					// not
-					// turn a terminated process into a clean exit.
+					// not turn a terminated process into a clean exit.
 					System.err.println("batchyard: error while shutting down: " + ex);
 				}
 				finally {
@@ -53,8 +52,8 @@ public class BatchyardApplication {
 			}, "batchyard-shutdown");
 			// Explicitly non-daemon: a new thread inherits the daemon flag of the signal
 			// dispatcher that creates it, and a daemon would let the JVM exit with status
-			// 0
-			// as soon as the last job and web threads end, before this thread exits 143.
+			// 0 as soon as the last job and web threads end, before this thread exits
+			// 143.
 			shutdown.setDaemon(false);
 			shutdown.start();
 		});

@@ -145,9 +145,8 @@ public class EnhancementImportJobConfiguration {
 			return blobs.open(key, offset);
 		}
 		catch (NoSuchBlobException ex) {
-			// The robot said its file was ready but uploaded none: an empty result, so
-			// every
-			// requested reference is reported missing.
+			// The robot said its file was ready but uploaded none: an empty
+			// result, so every requested reference is reported missing.
 			logger.warn("Batch " + batch + ": no result file " + key + "; read as empty");
 			return InputStream.nullInputStream();
 		}

@@ -69,9 +69,8 @@ public class RepositoryPurgeJobConfiguration {
 			throws Exception {
 		LocalDateTime cutoff = new PurgeCutoff(properties.retention()).cutoff(asOf, fireTime, ZoneId.systemDefault());
 		// Page size equals chunk size: every commit falls on a page end, so a restart
-		// resumes after
-		// the last deleted key and never skips inside a page whose rows were already
-		// deleted.
+		// resumes after the last deleted key and never skips inside a page whose rows
+		// were already deleted.
 		return new JdbcPagingItemReaderBuilder<PurgeCandidate>().name("repositoryPurgeReader")
 			.dataSource(dataSource)
 			.selectClause("JOB_EXECUTION_ID, JOB_INSTANCE_ID, JOB_NAME")

@@ -71,9 +71,8 @@ public class RepositoryPurgeWriter implements ItemWriter<PurgeCandidate>, ItemSt
 
 	@Override
 	public void update(ExecutionContext executionContext) {
-		// Called inside the chunk transaction, just before it commits: the stored total
-		// includes
-		// this chunk exactly when the chunk's deletes are committed with it.
+		// Called inside the chunk transaction, just before it commits: the stored
+		// total includes this chunk exactly when its deletes are committed with it.
 		PurgeCounts total = this.committed.plus(this.pending);
 		executionContext.putLong(EXECUTIONS_KEY, total.jobExecutions());
 		executionContext.putLong(INSTANCES_KEY, total.jobInstances());

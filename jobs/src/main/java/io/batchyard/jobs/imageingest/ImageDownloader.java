@@ -131,9 +131,8 @@ public class ImageDownloader {
 	private byte[] body(HttpURLConnection connection, long declared) throws IOException, ImageRejectedException {
 		try (InputStream in = connection.getInputStream()) {
 			if (declared > 0) {
-				// The length is known (and within the limit): read straight into an array
-				// of
-				// that size, no growing buffer and no final copy.
+				// A known length (within the limit): read into an array of that size,
+				// with no growing buffer and no final copy.
 				byte[] body = in.readNBytes((int) declared);
 				if (body.length < declared) {
 					throw new EOFException("the body ended after " + body.length + " of " + declared + " bytes");

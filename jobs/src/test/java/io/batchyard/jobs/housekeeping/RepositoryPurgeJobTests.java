@@ -179,9 +179,8 @@ abstract class RepositoryPurgeJobTests {
 				Stream.concat(this.seeded.kept().stream(), purgeIds.stream()).toList());
 		int purges = purgeExecutions.length;
 		// Kept: 5 instances, 7 executions (one with two steps), each with a parameter and
-		// a
-		// context; the purge adds its instance and per execution one parameter, context,
-		// step.
+		// a context; the purge adds its instance and per execution one parameter,
+		// context, step.
 		assertThat(tableCounts())
 			.containsExactlyInAnyOrderEntriesOf(Map.of("BATCH_JOB_INSTANCE", 5L + 1, "BATCH_JOB_EXECUTION", 7L + purges,
 					"BATCH_JOB_EXECUTION_PARAMS", 7L + purges, "BATCH_JOB_EXECUTION_CONTEXT", 7L + purges,

@@ -44,8 +44,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @BatchyardTest
 @Import(JobRuns.class)
 // The node beats once at start-up only, so its own recovery of dead executions never
-// races
-// the recover endpoint under test.
+// races the recover endpoint under test.
 @TestPropertySource(properties = { "batchyard.runner.heartbeat-interval=1h", "batchyard.runner.heartbeat-timeout=1h" })
 class ExecutionsApiTests {
 

@@ -56,8 +56,7 @@ class EmbeddedEmulatorsTests {
 			assertThat(queues).anySatisfy((url) -> assertThat(url).endsWith("/batchyard-launch"))
 				.anySatisfy((url) -> assertThat(url).endsWith("/batchyard-launch-dlq"))
 				// imageIngestJob's queue, so a batch submitted on a fresh start can
-				// announce
-				// its images.
+				// announce its images.
 				.anySatisfy((url) -> assertThat(url).endsWith("/image_upload"))
 				.allSatisfy((url) -> assertThat(url).startsWith("http://127.0.0.1:" + sqsPort + "/"));
 

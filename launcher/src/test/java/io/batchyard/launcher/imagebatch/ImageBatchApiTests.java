@@ -254,9 +254,8 @@ class ImageBatchApiTests {
 		assertThat(pending).isPositive().isEqualTo(12 - cancelled.completed());
 		assertThat(cancelled.completed()).isGreaterThanOrEqualTo(2);
 		// Nothing more is fetched once the job stopped: beyond the images recorded, at
-		// most
-		// the chunk that met the stop (2) and the images its reader had started ahead
-		// (2).
+		// most the chunk that met the stop (2) and the images its reader had started
+		// ahead (2).
 		assertThat(images.totalRequests()).isLessThanOrEqualTo(cancelled.completed() + 2 + 2);
 		assertThat(drain()).hasSize(cancelled.completed());
 	}

@@ -49,8 +49,7 @@ class CrashRecoveryIntegrationTests {
 		String expectedReport = PurgeScenario.assertBaseline(baselineDatabase, seed);
 
 		// The crash left the execution STARTED, and every chunk whose deletes committed
-		// counted in
-		// the step: its deletes and its state commit in the same transaction.
+		// counted in the step: its deletes and its state commit in the same transaction.
 		assertThat(database.string("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", first))
 			.isEqualTo("STARTED");
 		Map<String, Object> crashedStep = PurgeScenario.purgeStep(database, first);

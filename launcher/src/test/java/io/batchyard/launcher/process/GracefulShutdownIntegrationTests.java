@@ -50,8 +50,7 @@ class GracefulShutdownIntegrationTests {
 		String expectedReport = PurgeScenario.assertBaseline(baselineDatabase, seed);
 
 		// Stopped at a chunk boundary: job and step STOPPED, and the deletes of every
-		// chunk the
-		// step counted are there.
+		// chunk the step counted are there.
 		Map<String, Object> stopped = PurgeScenario.purgeExecutions(database).get(0);
 		assertThat(stopped.get("STATUS")).isEqualTo("STOPPED");
 		assertThat(stopped.get("EXIT_CODE")).isEqualTo("STOPPED");

@@ -141,8 +141,7 @@ class ImageIngestCrashIntegrationTests {
 						.isEqualTo(served.get(image.path("original_filename").asString()));
 				}
 				// Nothing stored before the kill was fetched again; at most the downloads
-				// in
-				// flight at the kill were repeated.
+				// in flight at the kill were repeated.
 				int repeated = 0;
 				for (JsonNode image : done.path("images")) {
 					String name = image.path("original_filename").asString();

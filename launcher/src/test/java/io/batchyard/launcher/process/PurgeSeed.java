@@ -87,8 +87,7 @@ public final class PurgeSeed {
 			this.instances.add(new Instance(i + 1, job, executions));
 		}
 		// Edge cases: ended exactly at the cut-off (kept: only earlier ends are purged),
-		// and
-		// an old STOPPED execution (restartable, kept).
+		// and an old STOPPED execution (restartable, kept).
 		this.instances.add(new Instance(size + 1, "fixityCheckJob", List.of(execution("COMPLETED", this.cutoff, 1))));
 		this.instances
 			.add(new Instance(size + 2, "fixityCheckJob", List.of(execution("STOPPED", this.cutoff.minusDays(90), 2))));

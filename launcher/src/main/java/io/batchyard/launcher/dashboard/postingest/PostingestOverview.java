@@ -115,8 +115,7 @@ public class PostingestOverview {
 			List<Count> byAge = new ArrayList<>();
 			for (Bucket bucket : BUCKETS) {
 				// An age of at least from and under to: lastQueued after (now - to), at
-				// or
-				// before (now - from).
+				// or before (now - from).
 				Instant after = (bucket.to() != null) ? now.minus(bucket.to()) : null;
 				Instant upTo = bucket.from().isZero() ? null : now.minus(bucket.from());
 				byAge.add(count(stage.alias(), after, upTo));

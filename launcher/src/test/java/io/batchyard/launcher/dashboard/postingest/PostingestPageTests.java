@@ -81,8 +81,7 @@ class PostingestPageTests {
 				.projection((p) -> p.projectionType(ProjectionType.ALL))
 				.build()));
 		// CC: 2 under an hour (one exactly 1 h old belongs to the older bucket), 1 of 3
-		// h,
-		// 3 of 2 days, 1 of 30 days. TC: 1 of 10 minutes. 2 rows not queued yet.
+		// h, 3 of 2 days, 1 of 30 days. TC: 1 of 10 minutes. 2 rows not queued yet.
 		put("cc-1", "CC", Duration.ofMinutes(5));
 		put("cc-2", "CC", Duration.ofMinutes(59));
 		put("cc-3", "CC", Duration.ofHours(1));

@@ -128,8 +128,7 @@ class ScheduledLaunchesTests {
 		FireOutcome first = this.launches.fireOnce("manual", fireTime);
 		awaitCompleted(first.jobExecutionId());
 		// The ledger row is gone (for instance purged), yet the identifying parameter
-		// still
-		// maps the fire time to the completed instance.
+		// still maps the fire time to the completed instance.
 		this.jdbc.update("DELETE FROM BATCHYARD_SCHEDULE_FIRE");
 		FireOutcome second = this.launches.fireOnce("manual", fireTime);
 		assertThat(second.outcome()).startsWith("ALREADY_COMPLETE");
@@ -154,8 +153,7 @@ class ScheduledLaunchesTests {
 		FireOutcome outcome = this.launches.fireOnce("manual", fireTime);
 		awaitCompleted(outcome.jobExecutionId());
 		// Kept: fires within the 30 days before this one (the boundary included), and
-		// other
-		// schedules' fires, which their own next fire prunes.
+		// other schedules' fires, which their own next fire prunes.
 		assertThat(this.jdbc.queryForList("SELECT FIRE_TIME FROM BATCHYARD_SCHEDULE_FIRE ORDER BY FIRE_TIME",
 				Timestamp.class))
 			.extracting(Timestamp::toInstant)
