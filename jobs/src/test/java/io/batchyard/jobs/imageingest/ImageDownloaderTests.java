@@ -1,10 +1,16 @@
 package io.batchyard.jobs.imageingest;
 
-import io.batchyard.test.TestImages;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.batchyard.test.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -87,6 +93,42 @@ class ImageDownloaderTests {
 		assertThatExceptionOfType(ImageRejectedException.class)
 			.isThrownBy(() -> this.downloader.download(url("/big-chunked")))
 			.withMessage("Image too large: more than 1000 bytes");
+	}
+
+	@Test
+	void downloadsAnImageOfUnknownLength() throws Exception {
+		byte[] png = TestImages.png(6, 6);
+		server.stubFor(get("/chunked.png").willReturn(aResponse().withHeader("Content-Type", "image/png")
+			.withHeader("Transfer-Encoding", "chunked")
+			.withBody(png)));
+
+		assertThat(this.downloader.download(url("/chunked.png"))).isEqualTo(png);
+	}
+
+	@Test
+	void failsOnABodyShorterThanItsDeclaredLength() throws Exception {
+		// A raw server: it declares 800 bytes, sends 10 and closes the connection.
+		try (ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread answer = new Thread(() -> {
+				try (Socket socket = raw.accept()) {
+					socket.getInputStream().read(new byte[4096]);
+					OutputStream out = socket.getOutputStream();
+					out.write(("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 800\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+					out.write(new byte[10]);
+					out.flush();
+				}
+				catch (IOException ex) {
+					// the client went away
+				}
+			});
+			answer.start();
+
+			assertThatExceptionOfType(ImageRejectedException.class)
+				.isThrownBy(() -> this.downloader.download("http://127.0.0.1:" + raw.getLocalPort() + "/short.png"))
+				.withMessageStartingWith("Failed to download image: ");
+			answer.join(5000);
+		}
 	}
 
 	@Test
