@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,6 +31,8 @@ class ImageReadAheadReaderTests {
 	private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
 	private final List<Integer> started = Collections.synchronizedList(new ArrayList<>());
+
+	private final List<Integer> ended = Collections.synchronizedList(new ArrayList<>());
 
 	private final Semaphore startedPermits = new Semaphore(0);
 
@@ -67,6 +70,11 @@ class ImageReadAheadReaderTests {
 	}
 
 	private ImageReadAheadReader reader(int pageSize, int window, CountDownLatch gate) {
+		return reader(pageSize, window, gate, this.executor);
+	}
+
+	/** Each image records its start, waits for the gate, records its end. */
+	private ImageReadAheadReader reader(int pageSize, int window, CountDownLatch gate, Executor executor) {
 		return new ImageReadAheadReader(this.batches, this.batch, pageSize, window, (image) -> {
 			this.started.add(image.index());
 			this.startedPermits.release();
@@ -76,8 +84,9 @@ class ImageReadAheadReaderTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+			this.ended.add(image.index());
 			return ImageOutcome.completed(image);
-		}, this.executor);
+		}, executor);
 	}
 
 	@Test
@@ -133,19 +142,7 @@ class ImageReadAheadReaderTests {
 	void closingStartsNoImageReadAheadAndWaitsForThoseInFlight() throws Exception {
 		CountDownLatch gate = new CountDownLatch(1);
 		List<Runnable> queued = Collections.synchronizedList(new ArrayList<>());
-		List<Integer> ended = Collections.synchronizedList(new ArrayList<>());
-		ImageReadAheadReader reader = new ImageReadAheadReader(this.batches, this.batch, 10, 5, (image) -> {
-			this.started.add(image.index());
-			this.startedPermits.release();
-			try {
-				gate.await(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			ended.add(image.index());
-			return ImageOutcome.completed(image);
-		}, queued::add);
+		ImageReadAheadReader reader = reader(10, 5, gate, queued::add);
 		reader.open(new ExecutionContext());
 		InFlightImage first = reader.read();
 		assertThat(first.image().index()).isZero();
@@ -173,7 +170,7 @@ class ImageReadAheadReaderTests {
 
 		assertThat(closing.isAlive()).isFalse();
 		assertThat(this.started).containsExactly(1);
-		assertThat(ended).containsExactly(1);
+		assertThat(this.ended).containsExactly(1);
 	}
 
 	private void awaitStarted(int count) throws InterruptedException {
