@@ -8,6 +8,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * One S3Proxy (S3 protocol, in-process, backed by a temporary directory) per test JVM, on
  * a free loopback port, stopped when the JVM exits. Tests create buckets with unique
@@ -60,6 +62,23 @@ public final class S3ProxyServer {
 			.region(Region.US_EAST_1)
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
 			.build();
+	}
+
+	/**
+	 * Points a {@code BlobStorageSettings} property group at a bucket of the shared
+	 * server: {@code type=s3}, endpoint, path style and this server's keys under
+	 * {@code prefix}.
+	 * @param registry the test's dynamic properties
+	 * @param prefix the group, such as {@code batchyard.enhancements.storage}
+	 * @param bucket the bucket
+	 */
+	public static void registerStorage(DynamicPropertyRegistry registry, String prefix, String bucket) {
+		registry.add(prefix + ".type", () -> "s3");
+		registry.add(prefix + ".endpoint", () -> endpoint().toString());
+		registry.add(prefix + ".path-style", () -> "true");
+		registry.add(prefix + ".bucket", () -> bucket);
+		registry.add(prefix + ".access-key", () -> ACCESS_KEY);
+		registry.add(prefix + ".secret-key", () -> SECRET_KEY);
 	}
 
 	/**

@@ -70,12 +70,7 @@ abstract class EnhancementImportJobTests {
 		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "3");
 		registry.add("batchyard.jobs.enhancement-import.max-line-length", () -> "2KB");
 		registry.add("batchyard.jobs.enhancement-import.back-off", () -> "10ms");
-		registry.add("batchyard.enhancements.storage.type", () -> "s3");
-		registry.add("batchyard.enhancements.storage.endpoint", () -> S3ProxyServer.endpoint().toString());
-		registry.add("batchyard.enhancements.storage.path-style", () -> "true");
-		registry.add("batchyard.enhancements.storage.bucket", () -> BUCKET);
-		registry.add("batchyard.enhancements.storage.access-key", () -> S3ProxyServer.ACCESS_KEY);
-		registry.add("batchyard.enhancements.storage.secret-key", () -> S3ProxyServer.SECRET_KEY);
+		S3ProxyServer.registerStorage(registry, "batchyard.enhancements.storage", BUCKET);
 	}
 
 	@Autowired

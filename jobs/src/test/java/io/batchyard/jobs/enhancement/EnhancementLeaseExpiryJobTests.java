@@ -50,12 +50,7 @@ abstract class EnhancementLeaseExpiryJobTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "1");
-		registry.add("batchyard.enhancements.storage.type", () -> "s3");
-		registry.add("batchyard.enhancements.storage.endpoint", () -> S3ProxyServer.endpoint().toString());
-		registry.add("batchyard.enhancements.storage.path-style", () -> "true");
-		registry.add("batchyard.enhancements.storage.bucket", () -> BUCKET);
-		registry.add("batchyard.enhancements.storage.access-key", () -> S3ProxyServer.ACCESS_KEY);
-		registry.add("batchyard.enhancements.storage.secret-key", () -> S3ProxyServer.SECRET_KEY);
+		S3ProxyServer.registerStorage(registry, "batchyard.enhancements.storage", BUCKET);
 	}
 
 	@Autowired

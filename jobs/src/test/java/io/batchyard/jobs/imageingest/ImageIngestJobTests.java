@@ -74,12 +74,7 @@ abstract class ImageIngestJobTests {
 		registry.add("batchyard.jobs.image-ingest.queue", () -> QUEUE);
 		registry.add("batchyard.jobs.image-ingest.fetch.allowed-hosts", () -> "127.0.0.1");
 		registry.add("batchyard.jobs.image-ingest.fetch.read-timeout", () -> "5s");
-		registry.add("batchyard.jobs.image-ingest.storage.type", () -> "s3");
-		registry.add("batchyard.jobs.image-ingest.storage.endpoint", () -> S3ProxyServer.endpoint().toString());
-		registry.add("batchyard.jobs.image-ingest.storage.path-style", () -> "true");
-		registry.add("batchyard.jobs.image-ingest.storage.bucket", () -> BUCKET);
-		registry.add("batchyard.jobs.image-ingest.storage.access-key", () -> S3ProxyServer.ACCESS_KEY);
-		registry.add("batchyard.jobs.image-ingest.storage.secret-key", () -> S3ProxyServer.SECRET_KEY);
+		S3ProxyServer.registerStorage(registry, "batchyard.jobs.image-ingest.storage", BUCKET);
 	}
 
 	@Autowired

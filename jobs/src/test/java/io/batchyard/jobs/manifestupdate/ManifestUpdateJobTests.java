@@ -88,12 +88,7 @@ abstract class ManifestUpdateJobTests {
 		registry.add("batchyard.jobs.manifest-update.dlcs.back-off", () -> "10ms");
 		registry.add("batchyard.jobs.manifest-update.dlcs.max-back-off", () -> "20ms");
 		registry.add("batchyard.jobs.manifest-update.dlcs.read-timeout", () -> "5s");
-		registry.add("batchyard.jobs.manifest-update.storage.type", () -> "s3");
-		registry.add("batchyard.jobs.manifest-update.storage.endpoint", () -> S3ProxyServer.endpoint().toString());
-		registry.add("batchyard.jobs.manifest-update.storage.path-style", () -> "true");
-		registry.add("batchyard.jobs.manifest-update.storage.bucket", () -> BUCKET);
-		registry.add("batchyard.jobs.manifest-update.storage.access-key", () -> S3ProxyServer.ACCESS_KEY);
-		registry.add("batchyard.jobs.manifest-update.storage.secret-key", () -> S3ProxyServer.SECRET_KEY);
+		S3ProxyServer.registerStorage(registry, "batchyard.jobs.manifest-update.storage", BUCKET);
 	}
 
 	@Autowired
