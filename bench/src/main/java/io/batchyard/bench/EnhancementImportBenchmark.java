@@ -108,7 +108,7 @@ public final class EnhancementImportBenchmark {
 			}
 		}
 		System.out.printf("Seeded %,d references and pending enhancements in %.1f s%n", references.size(),
-				Emulators.seconds(seedStart));
+				Stopwatch.seconds(seedStart));
 
 		System.gc();
 		resetPeaks();
@@ -117,7 +117,7 @@ public final class EnhancementImportBenchmark {
 			.start(context.getBean("enhancementImportJob", Job.class),
 					new JobParametersBuilder().addString(EnhancementImportJobConfiguration.BATCH_ID, batch.toString())
 						.toJobParameters());
-		double jobSeconds = Emulators.seconds(jobStart);
+		double jobSeconds = Stopwatch.seconds(jobStart);
 		long jobHeap = peakHeap();
 		for (var step : execution.getStepExecutions()) {
 			System.out.printf("  %-28s %6.1f s, %,d read, %,d written, %,d commits%n", step.getStepName(),
@@ -144,12 +144,12 @@ public final class EnhancementImportBenchmark {
 		resetPeaks();
 		long copyStart = System.nanoTime();
 		long copied = copyBaseline(url, result);
-		double copySeconds = Emulators.seconds(copyStart);
+		double copySeconds = Stopwatch.seconds(copyStart);
 		long copyHeap = peakHeap();
 
 		long naiveStart = System.nanoTime();
 		long naive = naiveBaseline(url, result, naivePrefix);
-		double naiveSeconds = Emulators.seconds(naiveStart);
+		double naiveSeconds = Stopwatch.seconds(naiveStart);
 
 		double jobRate = lines / jobSeconds;
 		double copyRate = lines / copySeconds;

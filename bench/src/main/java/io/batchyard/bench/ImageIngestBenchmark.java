@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.imageingest.FileNames;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageIngestJobConfiguration;
@@ -55,7 +56,7 @@ public final class ImageIngestBenchmark {
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		try (ImageServer server = ImageServer.start();
-				SqsClient sqs = Emulators.client(SqsClient.builder(), sqsEndpoint)) {
+				SqsClient sqs = EmulatorClients.client(SqsClient.builder(), sqsEndpoint)) {
 			String queueUrl = sqs.createQueue((request) -> request.queueName("bench-image_upload")).queueUrl();
 			// Ten distinct noise PNGs of about 1 MB (they hardly compress), served under
 			// one path per image.
@@ -206,7 +207,7 @@ public final class ImageIngestBenchmark {
 
 		@Bean(destroyMethod = "close")
 		SqsAsyncClient sqsAsyncClient(org.springframework.core.env.Environment environment) {
-			return Emulators.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
+			return EmulatorClients.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
 		}
 
 	}

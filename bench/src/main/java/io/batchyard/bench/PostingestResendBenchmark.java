@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.postingest.PostingestJobsConfiguration;
 import io.batchyard.test.DynamoDbLocalServer;
 import io.batchyard.test.ElasticMqServer;
@@ -67,15 +68,15 @@ public final class PostingestResendBenchmark {
 		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 100;
 		String dynamoEndpoint = DynamoDbLocalServer.endpoint();
 		String sqsEndpoint = ElasticMqServer.endpoint();
-		DynamoDbClient dynamoDb = Emulators.client(DynamoDbClient.builder(), dynamoEndpoint);
-		DynamoDbAsyncClient dynamoDbAsync = Emulators.client(DynamoDbAsyncClient.builder(), dynamoEndpoint);
-		SqsClient sqs = Emulators.client(SqsClient.builder(), sqsEndpoint);
+		DynamoDbClient dynamoDb = EmulatorClients.client(DynamoDbClient.builder(), dynamoEndpoint);
+		DynamoDbAsyncClient dynamoDbAsync = EmulatorClients.client(DynamoDbAsyncClient.builder(), dynamoEndpoint);
+		SqsClient sqs = EmulatorClients.client(SqsClient.builder(), sqsEndpoint);
 		String queueUrl = sqs.createQueue((b) -> b.queueName("bench-cc")).queueUrl();
 		createTable(dynamoDb);
 		Instant now = Instant.now();
 		long loadStart = System.nanoTime();
 		load(dynamoDbAsync, rows, stale, now, 0, rows);
-		System.out.printf("Loaded %,d rows (%,d stale) in %.1f s%n", rows, stale, Emulators.seconds(loadStart));
+		System.out.printf("Loaded %,d rows (%,d stale) in %.1f s%n", rows, stale, Stopwatch.seconds(loadStart));
 
 		// The job, on the real step, reader and writer.
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class).run(
@@ -100,7 +101,7 @@ public final class PostingestResendBenchmark {
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
 		long jobStart = System.nanoTime();
 		StepExecution step = resend(context, now, stale);
-		double jobSeconds = Emulators.seconds(jobStart);
+		double jobSeconds = Stopwatch.seconds(jobStart);
 		int jobMessages = messages(sqs, queueUrl);
 		context.close();
 
@@ -109,7 +110,7 @@ public final class PostingestResendBenchmark {
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
 		long naiveStart = System.nanoTime();
 		int naive = naiveLoop(dynamoDb, sqs, queueUrl, now.minus(Duration.ofDays(14)));
-		double naiveSeconds = Emulators.seconds(naiveStart);
+		double naiveSeconds = Stopwatch.seconds(naiveStart);
 		int naiveMessages = messages(sqs, queueUrl);
 
 		double jobRate = stale / jobSeconds;
@@ -248,23 +249,24 @@ public final class PostingestResendBenchmark {
 
 		@Bean(destroyMethod = "close")
 		DynamoDbClient dynamoDbClient(org.springframework.core.env.Environment environment) {
-			return Emulators.client(DynamoDbClient.builder(), environment.getRequiredProperty("bench.dynamodb"));
+			return EmulatorClients.client(DynamoDbClient.builder(), environment.getRequiredProperty("bench.dynamodb"));
 		}
 
 		@Bean(destroyMethod = "close")
 		DynamoDbAsyncClient dynamoDbAsyncClient(org.springframework.core.env.Environment environment) {
-			return Emulators.client(DynamoDbAsyncClient.builder(), environment.getRequiredProperty("bench.dynamodb"));
+			return EmulatorClients.client(DynamoDbAsyncClient.builder(),
+					environment.getRequiredProperty("bench.dynamodb"));
 		}
 
 		@Bean(destroyMethod = "close")
 		SqsAsyncClient sqsAsyncClient(org.springframework.core.env.Environment environment) {
-			return Emulators.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
+			return EmulatorClients.client(SqsAsyncClient.builder(), environment.getRequiredProperty("bench.sqs"));
 		}
 
 		@Bean(destroyMethod = "close")
 		SnsClient snsClient() {
 			// The resend publishes nothing; the sweep's writer bean still wants a client.
-			return Emulators.client(SnsClient.builder(), "http://127.0.0.1:9");
+			return EmulatorClients.client(SnsClient.builder(), "http://127.0.0.1:9");
 		}
 
 	}

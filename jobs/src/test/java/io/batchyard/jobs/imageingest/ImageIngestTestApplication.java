@@ -1,11 +1,7 @@
 package io.batchyard.jobs.imageingest;
 
-import java.net.URI;
-
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.ElasticMqServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -23,24 +19,13 @@ import org.springframework.context.annotation.Import;
 @Import(ImageIngestJobConfiguration.class)
 public class ImageIngestTestApplication {
 
-	static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider
-		.create(AwsBasicCredentials.create("local", "local"));
-
 	@Bean(destroyMethod = "close")
 	SqsAsyncClient sqsAsyncClient() {
-		return SqsAsyncClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(SqsAsyncClient.builder(), ElasticMqServer.endpoint());
 	}
 
 	static SqsClient sqs() {
-		return SqsClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(SqsClient.builder(), ElasticMqServer.endpoint());
 	}
 
 }

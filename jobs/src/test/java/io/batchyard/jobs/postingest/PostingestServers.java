@@ -1,15 +1,14 @@
 package io.batchyard.jobs.postingest;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.DynamoDbLocalServer;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.SnsQueryServer;
 
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -59,22 +58,14 @@ final class PostingestServers {
 
 	static synchronized DynamoDbClient dynamoDb() {
 		if (dynamoDb == null) {
-			dynamoDb = DynamoDbClient.builder()
-				.endpointOverride(URI.create(DynamoDbLocalServer.endpoint()))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(PostingestTestApplication.CREDENTIALS)
-				.build();
+			dynamoDb = EmulatorClients.client(DynamoDbClient.builder(), DynamoDbLocalServer.endpoint());
 		}
 		return dynamoDb;
 	}
 
 	static synchronized SqsClient sqs() {
 		if (sqs == null) {
-			sqs = SqsClient.builder()
-				.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-				.region(Region.US_EAST_1)
-				.credentialsProvider(PostingestTestApplication.CREDENTIALS)
-				.build();
+			sqs = EmulatorClients.client(SqsClient.builder(), ElasticMqServer.endpoint());
 		}
 		return sqs;
 	}

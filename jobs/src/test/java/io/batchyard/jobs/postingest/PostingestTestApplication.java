@@ -1,7 +1,6 @@
 package io.batchyard.jobs.postingest;
 
-import java.net.URI;
-
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.DynamoDbLocalServer;
 import io.batchyard.test.ElasticMqServer;
 
@@ -9,9 +8,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -26,43 +22,24 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 @Import(PostingestJobsConfiguration.class)
 public class PostingestTestApplication {
 
-	static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider
-		.create(AwsBasicCredentials.create("local", "local"));
-
 	@Bean(destroyMethod = "close")
 	DynamoDbClient dynamoDbClient() {
-		return DynamoDbClient.builder()
-			.endpointOverride(URI.create(DynamoDbLocalServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(DynamoDbClient.builder(), DynamoDbLocalServer.endpoint());
 	}
 
 	@Bean(destroyMethod = "close")
 	DynamoDbAsyncClient dynamoDbAsyncClient() {
-		return DynamoDbAsyncClient.builder()
-			.endpointOverride(URI.create(DynamoDbLocalServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(DynamoDbAsyncClient.builder(), DynamoDbLocalServer.endpoint());
 	}
 
 	@Bean(destroyMethod = "close")
 	SqsAsyncClient sqsAsyncClient() {
-		return SqsAsyncClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(SqsAsyncClient.builder(), ElasticMqServer.endpoint());
 	}
 
 	@Bean(destroyMethod = "close")
 	SnsClient snsClient() {
-		return SnsClient.builder()
-			.endpointOverride(URI.create(PostingestServers.sns().endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(CREDENTIALS)
-			.build();
+		return EmulatorClients.client(SnsClient.builder(), PostingestServers.sns().endpoint());
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.batchyard.jobs.postingest;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.readers.sqs.SqsBatchSender;
 import io.batchyard.test.DynamoDbLocalServer;
 import io.batchyard.test.ElasticMqServer;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.infrastructure.item.Chunk;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -41,16 +40,8 @@ class PostingestWriterTests {
 
 	@BeforeAll
 	static void clients() {
-		dynamoDb = DynamoDbAsyncClient.builder()
-			.endpointOverride(URI.create(DynamoDbLocalServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(PostingestTestApplication.CREDENTIALS)
-			.build();
-		sqs = SqsAsyncClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(PostingestTestApplication.CREDENTIALS)
-			.build();
+		dynamoDb = EmulatorClients.client(DynamoDbAsyncClient.builder(), DynamoDbLocalServer.endpoint());
+		sqs = EmulatorClients.client(SqsAsyncClient.builder(), ElasticMqServer.endpoint());
 	}
 
 	@AfterAll

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.support.JobRuns;
@@ -18,9 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,11 +89,7 @@ class ImageBatchApiTests {
 
 	@BeforeAll
 	static void queue() {
-		sqs = SqsClient.builder()
-			.endpointOverride(java.net.URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-			.build();
+		sqs = EmulatorClients.client(SqsClient.builder(), ElasticMqServer.endpoint());
 		queueUrl = sqs.createQueue((request) -> request.queueName(QUEUE)).queueUrl();
 	}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.ImageServer;
@@ -23,9 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,11 +82,7 @@ class ImageBatchWebSocketTests {
 
 	@BeforeAll
 	static void queue() {
-		sqs = SqsClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-			.build();
+		sqs = EmulatorClients.client(SqsClient.builder(), ElasticMqServer.endpoint());
 		sqs.createQueue((request) -> request.queueName(QUEUE));
 	}
 

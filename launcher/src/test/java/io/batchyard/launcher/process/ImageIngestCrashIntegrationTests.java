@@ -2,7 +2,6 @@ package io.batchyard.launcher.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,14 +17,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.ImageServer;
 import io.batchyard.test.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import tools.jackson.databind.JsonNode;
@@ -224,11 +221,7 @@ class ImageIngestCrashIntegrationTests {
 	}
 
 	private static SqsClient sqs() {
-		return SqsClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-			.build();
+		return EmulatorClients.client(SqsClient.builder(), ElasticMqServer.endpoint());
 	}
 
 }

@@ -1,19 +1,16 @@
 package io.batchyard.readers.dynamodb;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.DynamoDbLocalServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,11 +40,7 @@ class DynamoDbPagingItemReaderTests {
 
 	@BeforeAll
 	static void createTable() {
-		client = DynamoDbClient.builder()
-			.endpointOverride(URI.create(DynamoDbLocalServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-			.build();
+		client = EmulatorClients.client(DynamoDbClient.builder(), DynamoDbLocalServer.endpoint());
 		if (client.listTables().tableNames().contains(TABLE)) {
 			client.deleteTable((b) -> b.tableName(TABLE));
 		}

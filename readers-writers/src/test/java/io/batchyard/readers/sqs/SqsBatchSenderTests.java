@@ -1,18 +1,15 @@
 package io.batchyard.readers.sqs;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.batchyard.test.EmulatorClients;
 import io.batchyard.test.ElasticMqServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -29,11 +26,7 @@ class SqsBatchSenderTests {
 
 	@BeforeAll
 	static void start() {
-		client = SqsAsyncClient.builder()
-			.endpointOverride(URI.create(ElasticMqServer.endpoint()))
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-			.build();
+		client = EmulatorClients.client(SqsAsyncClient.builder(), ElasticMqServer.endpoint());
 	}
 
 	@AfterAll
