@@ -17,15 +17,11 @@ public final class S3BlobStore implements BlobStore {
 
 	private final S3Client s3;
 
-	private final String bucket;
-
-	private final String prefix;
+	private final S3Location location;
 
 	private S3BlobStore(Builder builder) {
 		this.s3 = builder.s3;
-		this.bucket = builder.bucket;
-		this.prefix = (builder.prefix == null || builder.prefix.isEmpty()) ? ""
-				: (builder.prefix.endsWith("/") ? builder.prefix : builder.prefix + "/");
+		this.location = new S3Location(builder.bucket, builder.prefix);
 	}
 
 	public static Builder builder() {
@@ -35,10 +31,10 @@ public final class S3BlobStore implements BlobStore {
 	@Override
 	public InputStream open(String key) {
 		try {
-			return this.s3.getObject((request) -> request.bucket(this.bucket).key(objectKey(key)));
+			return this.s3.getObject((request) -> request.bucket(this.location.bucket()).key(objectKey(key)));
 		}
 		catch (NoSuchKeyException ex) {
-			throw new NoSuchBlobException("No blob '" + objectKey(key) + "' in bucket " + this.bucket, ex);
+			throw new NoSuchBlobException("No blob '" + objectKey(key) + "' in bucket " + this.location.bucket(), ex);
 		}
 	}
 
@@ -48,11 +44,12 @@ public final class S3BlobStore implements BlobStore {
 			return open(key);
 		}
 		try {
-			return this.s3
-				.getObject((request) -> request.bucket(this.bucket).key(objectKey(key)).range("bytes=" + offset + "-"));
+			return this.s3.getObject((request) -> request.bucket(this.location.bucket())
+				.key(objectKey(key))
+				.range("bytes=" + offset + "-"));
 		}
 		catch (NoSuchKeyException ex) {
-			throw new NoSuchBlobException("No blob '" + objectKey(key) + "' in bucket " + this.bucket, ex);
+			throw new NoSuchBlobException("No blob '" + objectKey(key) + "' in bucket " + this.location.bucket(), ex);
 		}
 		catch (S3Exception ex) {
 			if (ex.statusCode() == 416) {
@@ -65,14 +62,14 @@ public final class S3BlobStore implements BlobStore {
 
 	@Override
 	public void put(String key, InputStream content, long length) {
-		this.s3.putObject((request) -> request.bucket(this.bucket).key(objectKey(key)),
+		this.s3.putObject((request) -> request.bucket(this.location.bucket()).key(objectKey(key)),
 				RequestBody.fromInputStream(content, length));
 	}
 
 	@Override
 	public boolean exists(String key) {
 		try {
-			this.s3.headObject((request) -> request.bucket(this.bucket).key(objectKey(key)));
+			this.s3.headObject((request) -> request.bucket(this.location.bucket()).key(objectKey(key)));
 			return true;
 		}
 		catch (NoSuchKeyException ex) {
@@ -88,17 +85,16 @@ public final class S3BlobStore implements BlobStore {
 
 	@Override
 	public void delete(String key) {
-		this.s3.deleteObject((request) -> request.bucket(this.bucket).key(objectKey(key)));
+		this.s3.deleteObject((request) -> request.bucket(this.location.bucket()).key(objectKey(key)));
 	}
 
 	private String objectKey(String key) {
-		Assert.hasText(key, "A key is required");
-		return this.prefix + key;
+		return this.location.objectKey(key);
 	}
 
 	@Override
 	public String toString() {
-		return "S3BlobStore[s3://" + this.bucket + "/" + this.prefix + "]";
+		return "S3BlobStore[s3://" + this.location.bucket() + "/" + this.location.prefix() + "]";
 	}
 
 	/**

@@ -15,15 +15,11 @@ public final class S3BlobUrlSigner implements BlobUrlSigner {
 
 	private final S3Presigner presigner;
 
-	private final String bucket;
-
-	private final String prefix;
+	private final S3Location location;
 
 	private S3BlobUrlSigner(Builder builder) {
 		this.presigner = builder.presigner;
-		this.bucket = builder.bucket;
-		this.prefix = (builder.prefix == null || builder.prefix.isEmpty()) ? ""
-				: (builder.prefix.endsWith("/") ? builder.prefix : builder.prefix + "/");
+		this.location = new S3Location(builder.bucket, builder.prefix);
 	}
 
 	public static Builder builder() {
@@ -32,22 +28,20 @@ public final class S3BlobUrlSigner implements BlobUrlSigner {
 
 	@Override
 	public URI signedGet(String key, Duration lifetime) {
-		return URI.create(
-				this.presigner
-					.presignGetObject((request) -> request.signatureDuration(lifetime)
-						.getObjectRequest((get) -> get.bucket(this.bucket).key(this.prefix + key)))
-					.url()
-					.toString());
+		return URI.create(this.presigner
+			.presignGetObject((request) -> request.signatureDuration(lifetime)
+				.getObjectRequest((get) -> get.bucket(this.location.bucket()).key(this.location.objectKey(key))))
+			.url()
+			.toString());
 	}
 
 	@Override
 	public URI signedPut(String key, Duration lifetime) {
-		return URI.create(
-				this.presigner
-					.presignPutObject((request) -> request.signatureDuration(lifetime)
-						.putObjectRequest((put) -> put.bucket(this.bucket).key(this.prefix + key)))
-					.url()
-					.toString());
+		return URI.create(this.presigner
+			.presignPutObject((request) -> request.signatureDuration(lifetime)
+				.putObjectRequest((put) -> put.bucket(this.location.bucket()).key(this.location.objectKey(key))))
+			.url()
+			.toString());
 	}
 
 	/**
