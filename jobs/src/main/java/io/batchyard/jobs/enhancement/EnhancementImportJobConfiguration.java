@@ -24,15 +24,18 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.support.DatabaseType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -93,6 +96,19 @@ public class EnhancementImportJobConfiguration {
 				throw new InvalidJobParametersException("Parameter 'batchId' must be a UUID, not '" + batch + "'");
 			}
 		};
+	}
+
+	/**
+	 * Whether the database is PostgreSQL, where the import uses {@code COPY},
+	 * {@code uuid[]} look-ups and an {@code UPDATE ... FROM} join; asked once per step.
+	 */
+	static boolean onPostgres(DataSource dataSource) {
+		try {
+			return DatabaseType.fromMetaData(dataSource) == DatabaseType.POSTGRES;
+		}
+		catch (MetaDataAccessException ex) {
+			throw new DataAccessResourceFailureException("Cannot read the database's metadata", ex);
+		}
 	}
 
 	static RetryPolicy retryPolicy(EnhancementImportProperties properties) {
@@ -163,7 +179,8 @@ public class EnhancementImportJobConfiguration {
 	@StepScope
 	public EnhancementResultWriter enhancementImportResultWriter(DataSource dataSource,
 			@Value("#{jobParameters['batchId']}") String batchId) {
-		return new EnhancementResultWriter(new JdbcTemplate(dataSource), UUID.fromString(batchId), CLOCK);
+		return new EnhancementResultWriter(new JdbcTemplate(dataSource), onPostgres(dataSource),
+				UUID.fromString(batchId), CLOCK);
 	}
 
 	@Bean
@@ -178,7 +195,8 @@ public class EnhancementImportJobConfiguration {
 	@StepScope
 	public ReportMissingReferencesTasklet enhancementImportMissingTasklet(DataSource dataSource,
 			@Value("#{jobParameters['batchId']}") String batchId) {
-		return new ReportMissingReferencesTasklet(new JdbcTemplate(dataSource), UUID.fromString(batchId), CLOCK);
+		return new ReportMissingReferencesTasklet(new JdbcTemplate(dataSource), onPostgres(dataSource),
+				UUID.fromString(batchId), CLOCK);
 	}
 
 	@Bean

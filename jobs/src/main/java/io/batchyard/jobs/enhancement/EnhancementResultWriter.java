@@ -45,10 +45,18 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 
 	private final Clock clock;
 
-	private Boolean postgres;
+	private final boolean postgres;
 
-	public EnhancementResultWriter(JdbcTemplate jdbc, UUID batchId, Clock clock) {
+	/**
+	 * Creates a writer.
+	 * @param jdbc the database of the chunk transaction
+	 * @param postgres whether it is PostgreSQL ({@code COPY} and {@code uuid[]} look-ups)
+	 * @param batchId the robot enhancement batch
+	 * @param clock the clock
+	 */
+	public EnhancementResultWriter(JdbcTemplate jdbc, boolean postgres, UUID batchId, Clock clock) {
 		this.jdbc = jdbc;
+		this.postgres = postgres;
 		this.batchId = batchId;
 		this.clock = clock;
 	}
@@ -67,7 +75,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 				ids.add(added.enhancement().id());
 			}
 		}
-		boolean onPostgres = isPostgres();
+		boolean onPostgres = this.postgres;
 		ChunkValidation.Result result = ChunkValidation.validate(entries,
 				onPostgres ? firstNamedAny(references) : firstNamed(references),
 				onPostgres ? existingAny(ids) : existing(ids));
@@ -101,15 +109,6 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 
 	private static final String INSERT_ENTRY = "INSERT INTO robot_result_validation_entry (batch_id, entry_number,"
 			+ " reference_id, outcome, error)";
-
-	private boolean isPostgres() {
-		if (this.postgres == null) {
-			String product = this.jdbc.execute(
-					(ConnectionCallback<String>) (connection) -> connection.getMetaData().getDatabaseProductName());
-			this.postgres = "PostgreSQL".equalsIgnoreCase(product);
-		}
-		return this.postgres;
-	}
 
 	/** Both tables with {@code COPY ... FROM STDIN}, in the chunk transaction. */
 	private void copy(ChunkValidation.Result result, Instant now) {
