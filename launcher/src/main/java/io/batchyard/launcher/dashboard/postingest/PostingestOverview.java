@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.batchyard.jobs.postingest.QueueRoute;
 
@@ -143,25 +144,19 @@ public class PostingestOverview {
 			condition = "#q = :alias AND lastQueued <= :upTo";
 			values.put(":upTo", AttributeValue.fromS(upTo.toString()));
 		}
-		long count = 0;
-		Map<String, AttributeValue> start = null;
-		for (int page = 0; page < MAX_PAGES; page++) {
+		String keyCondition = condition;
+		return countPages((start) -> {
 			QueryResponse response = this.dynamoDb.query(QueryRequest.builder()
 				.tableName(this.tableName)
 				.indexName(this.indexName)
-				.keyConditionExpression(condition)
+				.keyConditionExpression(keyCondition)
 				.expressionAttributeNames(Map.of("#q", "queue"))
 				.expressionAttributeValues(values)
 				.select(Select.COUNT)
 				.exclusiveStartKey(start)
 				.build());
-			count += response.count();
-			if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
-				return new Count(count, true);
-			}
-			start = response.lastEvaluatedKey();
-		}
-		return new Count(count, false);
+			return new Page(response.count(), response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null);
+		});
 	}
 
 	private List<Waiting> oldest(String alias) {
@@ -184,9 +179,7 @@ public class PostingestOverview {
 
 	/** Rows without {@code queue} are not in the index: a counting scan, capped. */
 	private Count notQueued() {
-		long count = 0;
-		Map<String, AttributeValue> start = null;
-		for (int page = 0; page < MAX_PAGES; page++) {
+		return countPages((start) -> {
 			ScanResponse response = this.dynamoDb.scan(ScanRequest.builder()
 				.tableName(this.tableName)
 				.filterExpression("attribute_not_exists(#q)")
@@ -194,13 +187,33 @@ public class PostingestOverview {
 				.select(Select.COUNT)
 				.exclusiveStartKey(start)
 				.build());
-			count += response.count();
-			if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+			return new Page(response.count(), response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null);
+		});
+	}
+
+	/**
+	 * Adds up the counts of a paged {@code Select=COUNT} request, at most
+	 * {@value #MAX_PAGES} pages.
+	 * @param request one page, from the given start key ({@code null} for the first)
+	 * @return the count, exact unless the cap was reached
+	 */
+	private static Count countPages(Function<Map<String, AttributeValue>, Page> request) {
+		long count = 0;
+		Map<String, AttributeValue> start = null;
+		for (int page = 0; page < MAX_PAGES; page++) {
+			Page counted = request.apply(start);
+			count += counted.count();
+			if (counted.next() == null || counted.next().isEmpty()) {
 				return new Count(count, true);
 			}
-			start = response.lastEvaluatedKey();
+			start = counted.next();
 		}
 		return new Count(count, false);
+	}
+
+	/** One counted page and the key to continue from, or {@code null} at the end. */
+	private record Page(int count, Map<String, AttributeValue> next) {
+
 	}
 
 	private static String string(Map<String, AttributeValue> item, String name) {
