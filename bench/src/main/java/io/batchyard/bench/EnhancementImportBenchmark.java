@@ -328,23 +328,15 @@ public final class EnhancementImportBenchmark {
 			StringBuilder buffer = new StringBuilder();
 			int buffered = 0;
 			for (String line = in.readLine(); line != null; line = in.readLine()) {
-				JsonNode node;
-				try {
-					node = mapper.readTree(line);
-				}
-				catch (RuntimeException ex) {
+				BaselineRow row = BaselineRow.parse(mapper, line);
+				if (row == null) {
 					continue;
 				}
-				JsonNode content = node.get("content");
-				JsonNode reference = node.get("reference_id");
-				if (content == null || reference == null) {
-					continue;
-				}
-				buffer.append(reference.asString())
+				buffer.append(row.reference())
 					.append('\t')
-					.append(content.path("enhancement_type").asString())
+					.append(row.type())
 					.append('\t')
-					.append(escape(mapper.writeValueAsString(content)))
+					.append(escape(row.content()))
 					.append('\n');
 				rows++;
 				if (++buffered == 10_000) {
@@ -372,24 +364,43 @@ public final class EnhancementImportBenchmark {
 			connection.setAutoCommit(true);
 			for (String line = in.readLine(); line != null && lines < prefix; line = in.readLine()) {
 				lines++;
-				JsonNode node;
-				try {
-					node = mapper.readTree(line);
-				}
-				catch (RuntimeException ex) {
+				BaselineRow row = BaselineRow.parse(mapper, line);
+				if (row == null) {
 					continue;
 				}
-				JsonNode content = node.get("content");
-				if (content == null) {
-					continue;
-				}
-				insert.setObject(1, UUID.fromString(node.get("reference_id").asString()));
-				insert.setString(2, content.path("enhancement_type").asString());
-				insert.setString(3, mapper.writeValueAsString(content));
+				insert.setObject(1, UUID.fromString(row.reference()));
+				insert.setString(2, row.type());
+				insert.setString(3, row.content());
 				insert.executeUpdate();
 			}
 		}
 		return lines;
+	}
+
+	/**
+	 * What both baselines keep of a line: its reference, enhancement type and content (as
+	 * JSON).
+	 */
+	record BaselineRow(String reference, String type, String content) {
+
+		/** The row of a line, or {@code null} for a line without an enhancement. */
+		static BaselineRow parse(JsonMapper mapper, String line) {
+			JsonNode node;
+			try {
+				node = mapper.readTree(line);
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+			JsonNode content = node.get("content");
+			JsonNode reference = node.get("reference_id");
+			if (content == null || reference == null) {
+				return null;
+			}
+			return new BaselineRow(reference.asString(), content.path("enhancement_type").asString(),
+					mapper.writeValueAsString(content));
+		}
+
 	}
 
 	private static String escape(String text) {
