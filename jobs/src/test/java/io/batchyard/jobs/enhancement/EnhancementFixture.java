@@ -73,12 +73,4 @@ final class EnhancementFixture {
 		return "{\"reference_id\":\"" + reference + "\",\"message\":\"" + message + "\"}";
 	}
 
-	static StepExecution step(JobExecution execution, String name) {
-		return execution.getStepExecutions()
-			.stream()
-			.filter((step) -> step.getStepName().equals(name))
-			.findFirst()
-			.orElseThrow();
-	}
-
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.batchyard.jobs.support.Steps;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.jsonl.JsonlLine;
 import io.batchyard.test.S3ProxyServer;
@@ -217,13 +218,13 @@ abstract class EnhancementImportJobTests {
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(report()).containsExactlyElementsOf(REPORT);
-		StepExecution importStep = EnhancementFixture.step(execution, "importEnhancementsStep");
+		StepExecution importStep = Steps.of(execution, "importEnhancementsStep");
 		assertThat(importStep.getReadCount()).isEqualTo(13);
 		assertThat(importStep.getFilterCount()).isEqualTo(1);
 		assertThat(importStep.getWriteCount()).isEqualTo(12);
 		assertThat(importStep.getCommitCount()).isEqualTo(5);
 		assertThat(importStep.getExecutionContext().getLong("enhancementImportResultReader.line")).isEqualTo(13);
-		assertThat(EnhancementFixture.step(execution, "reportMissingReferencesStep").getWriteCount()).isEqualTo(2);
+		assertThat(Steps.of(execution, "reportMissingReferencesStep").getWriteCount()).isEqualTo(2);
 
 		assertThat(this.jdbc
 			.queryForList("SELECT reference_id, batch_id, content FROM enhancement ORDER BY" + " reference_id"))
@@ -304,7 +305,7 @@ abstract class EnhancementImportJobTests {
 			.containsExactly(1L, 3L, 4L, 5L, 6L);
 		assertThat(this.jdbc.queryForObject("SELECT status FROM robot_enhancement_batch", String.class))
 			.isEqualTo("importing");
-		assertThat(EnhancementFixture.step(failed, "importEnhancementsStep")
+		assertThat(Steps.of(failed, "importEnhancementsStep")
 			.getExecutionContext()
 			.getLong("enhancementImportResultReader.line")).isEqualTo(6);
 
@@ -313,7 +314,7 @@ abstract class EnhancementImportJobTests {
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(this.jobRepository.getJobInstances("enhancementImportJob", 0, 10)).hasSize(1);
 		assertThat(this.jobRepository.getJobExecutions(restarted.getJobInstance())).hasSize(2);
-		assertThat(EnhancementFixture.step(restarted, "importEnhancementsStep").getReadCount()).isEqualTo(7);
+		assertThat(Steps.of(restarted, "importEnhancementsStep").getReadCount()).isEqualTo(7);
 		assertThat(outcome()).isEqualTo(uninterrupted);
 	}
 

@@ -1,5 +1,6 @@
 package io.batchyard.jobs.imageingest;
 
+import io.batchyard.jobs.support.Steps;
 import io.batchyard.test.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

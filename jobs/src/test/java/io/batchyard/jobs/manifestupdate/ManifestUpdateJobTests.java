@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.batchyard.jobs.support.Steps;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.test.S3ProxyServer;
 import org.junit.jupiter.api.AfterEach;
@@ -146,13 +147,13 @@ abstract class ManifestUpdateJobTests {
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(execution.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
-		StepExecution assets = Executions.step(execution, "fetchBatchAssetsStep");
+		StepExecution assets = Steps.of(execution, "fetchBatchAssetsStep");
 		assertThat(assets.getReadCount()).isEqualTo(3);
 		assertThat(assets.getWriteCount()).isEqualTo(3);
 		assertThat(assets.getCommitCount()).isEqualTo(2);
-		assertThat(Executions.step(execution, "fetchNamedQueryStep").getWriteCount()).isEqualTo(3);
-		assertThat(Executions.step(execution, "updateCanvasPaintingsStep").getWriteCount()).isEqualTo(3);
-		assertThat(Executions.step(execution, "mergeManifestStep").getWriteCount()).isEqualTo(3);
+		assertThat(Steps.of(execution, "fetchNamedQueryStep").getWriteCount()).isEqualTo(3);
+		assertThat(Steps.of(execution, "updateCanvasPaintingsStep").getWriteCount()).isEqualTo(3);
+		assertThat(Steps.of(execution, "mergeManifestStep").getWriteCount()).isEqualTo(3);
 
 		assertThat(this.jdbc.queryForList("SELECT asset_id, width, height, error FROM batch_assets ORDER BY asset_id"))
 			.containsExactly(
@@ -251,7 +252,7 @@ abstract class ManifestUpdateJobTests {
 		JobExecution first = this.jobUtils.startJob(parameters(1001));
 
 		assertThat(first.getStatus()).isEqualTo(BatchStatus.FAILED);
-		StepExecution failed = Executions.step(first, "fetchNamedQueryStep");
+		StepExecution failed = Steps.of(first, "fetchNamedQueryStep");
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		assertThat(failed.getExitStatus().getExitDescription())
 			.contains("DLCS Orchestrator named query 'manifest-query' GET")
@@ -310,7 +311,7 @@ abstract class ManifestUpdateJobTests {
 		JobExecution execution = this.jobUtils.startJob(parameters(1001));
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
-		assertThat(Executions.step(execution, "fetchNamedQueryStep").getExitStatus().getExitDescription())
+		assertThat(Steps.of(execution, "fetchNamedQueryStep").getExitStatus().getExitDescription())
 			.contains("Canvas id '" + bad + "' cannot be mapped to an asset");
 		assertThat(paintings()).isEqualTo(before);
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM batch_canvases", Integer.class)).isZero();
@@ -324,7 +325,7 @@ abstract class ManifestUpdateJobTests {
 		JobExecution execution = this.jobUtils.startJob(parameters(1001));
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
-		assertThat(Executions.step(execution, "fetchBatchAssetsStep").getExitStatus().getExitDescription())
+		assertThat(Steps.of(execution, "fetchBatchAssetsStep").getExitStatus().getExitDescription())
 			.contains("DLCS API batch assets GET " + dlcs.baseUrl() + DlcsStandIn.ASSETS)
 			.contains("was refused with HTTP 401");
 		assertThat(dlcs.findAll(getRequestedFor(urlPathEqualTo(DlcsStandIn.ASSETS)))).hasSize(1);
