@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,51 +155,84 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 		this.subscribers.remove(session.getId());
 	}
 
+	/**
+	 * One poll: each batch someone follows is read once, however many subscribers it has.
+	 */
 	private void pollAll() {
+		Map<String, List<Subscriber>> byBatch = new LinkedHashMap<>();
 		for (Subscriber subscriber : List.copyOf(this.subscribers.values())) {
+			if (subscriber.idleFor() > this.settings.idleTimeout().toMillis()) {
+				logger.debug("Closing idle WebSocket of image batch " + subscriber.batchId);
+				subscriber.close(new CloseStatus(CloseStatus.NORMAL.getCode(),
+						"Inactive for " + Duration.ofMillis(subscriber.idleFor()).toSeconds() + " s"));
+				continue;
+			}
+			byBatch.computeIfAbsent(subscriber.batchId, (id) -> new ArrayList<>()).add(subscriber);
+		}
+		byBatch.forEach((batchId, followers) -> {
+			Snapshot snapshot;
 			try {
-				if (subscriber.idleFor() > this.settings.idleTimeout().toMillis()) {
-					logger.debug("Closing idle WebSocket of image batch " + subscriber.batchId);
-					subscriber.close(new CloseStatus(CloseStatus.NORMAL.getCode(),
-							"Inactive for " + Duration.ofMillis(subscriber.idleFor()).toSeconds() + " s"));
-					continue;
-				}
-				poll(subscriber, false);
+				snapshot = snapshot(batchId);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Progress of image batch " + subscriber.batchId + " not sent: " + ex.getMessage());
+				logger.warn("Progress of image batch " + batchId + " not sent: " + ex.getMessage());
+				return;
 			}
-		}
+			for (Subscriber subscriber : followers) {
+				try {
+					update(subscriber, snapshot, false);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Progress of image batch " + batchId + " not sent: " + ex.getMessage());
+				}
+			}
+		});
 	}
 
 	private void poll(Subscriber subscriber, boolean first) {
-		Optional<ImageBatch> found = this.batches.find(subscriber.batchId);
-		if (found.isEmpty()) {
+		update(subscriber, snapshot(subscriber.batchId), first);
+	}
+
+	/** The batch and its images as they are now; no images when the batch is gone. */
+	private Snapshot snapshot(String batchId) {
+		Optional<ImageBatch> batch = this.batches.find(batchId);
+		return new Snapshot(batch.orElse(null),
+				batch.map((found) -> this.batches.images(found.id())).orElse(List.of()));
+	}
+
+	private record Snapshot(ImageBatch batch, List<ImageRecord> images) {
+
+	}
+
+	private void update(Subscriber subscriber, Snapshot snapshot, boolean first) {
+		ImageBatch batch = snapshot.batch();
+		if (batch == null) {
 			subscriber.close(CloseStatus.GOING_AWAY);
 			return;
 		}
-		ImageBatch batch = found.get();
-		List<ImageRecord> images = this.batches.images(batch.id());
+		String state = batch.status() + "/" + batch.completed() + "/" + batch.failed();
 		synchronized (subscriber) {
 			if (subscriber.done) {
 				return;
 			}
 			if (first) {
-				images.stream().filter(ImageRecord::ended).forEach((image) -> subscriber.ended.add(image.index()));
+				snapshot.images()
+					.stream()
+					.filter(ImageRecord::ended)
+					.forEach((image) -> subscriber.ended.add(image.index()));
 				subscriber.send(update("progress", batch, null));
 			}
 			else {
-				for (ImageRecord image : images) {
+				for (ImageRecord image : snapshot.images()) {
 					if (image.ended() && subscriber.ended.add(image.index())) {
 						subscriber.send(update("image_complete", batch, image));
 					}
 				}
-				String state = batch.status() + "/" + batch.completed() + "/" + batch.failed();
 				if (!state.equals(subscriber.lastState)) {
 					subscriber.send(update("progress", batch, null));
 				}
 			}
-			subscriber.lastState = batch.status() + "/" + batch.completed() + "/" + batch.failed();
+			subscriber.lastState = state;
 			if (batch.ended()) {
 				subscriber.send(update("job_complete", batch, null));
 				subscriber.done = true;

@@ -139,6 +139,27 @@ class ImageBatchWebSocketTests {
 	}
 
 	@Test
+	void twoSubscribersOfOneBatchEachGetEveryImageAndTheEnd() throws Exception {
+		// Long enough for both to subscribe before an image ends (one read per poll
+		// serves both).
+		images.latency(Duration.ofMillis(1000));
+		String ok = images.serve("/ws/both.png", "image/png", TestImages.png(3, 3));
+		String id = submit("{\"images\":[{\"url\":\"" + ok + "\"},{\"url\":\"" + ok + "\",\"name\":\"second.png\"}]}");
+
+		Client first = connect(id);
+		Client second = connect(id);
+
+		for (Client client : List.of(first, second)) {
+			List<JsonNode> messages = client.untilClosed();
+			assertThat(messages.stream()
+				.filter((message) -> message.path("type").asString().equals("image_complete"))
+				.map((message) -> message.path("image").path("index").asInt())).containsExactlyInAnyOrder(0, 1);
+			assertThat(messages.get(messages.size() - 1).path("type").asString()).isEqualTo("job_complete");
+			assertThat(messages.get(messages.size() - 1).path("completed").asInt()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aLateSubscriberFirstGetsTheCurrentState() throws Exception {
 		String ok = images.serve("/ws/late.png", "image/png", TestImages.png(3, 3));
 		String id = submit("{\"images\":[{\"url\":\"" + ok + "\"}]}");
