@@ -40,6 +40,11 @@ class ApiExceptionHandler {
 	}
 
 	@ExceptionHandler
+	ResponseEntity<ApiError> refused(ApiRefusedException ex) {
+		return answer(ex.status(), ex.getMessage(), null);
+	}
+
+	@ExceptionHandler
 	ResponseEntity<ApiError> badArgument(IllegalArgumentException ex) {
 		return answer(HttpStatus.BAD_REQUEST, ex.getMessage(), null);
 	}

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.batchyard.launcher.api.ApiRefusedException;
 import io.batchyard.jobs.enhancement.EnhancementRequests;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -67,10 +67,10 @@ class EnhancementRequestsController {
 	}
 
 	@GetMapping({ "/enhancement-requests/{id}", "/enhancement-requests/{id}/" })
-	ResponseEntity<Object> find(@PathVariable UUID id) {
+	Map<String, Object> find(@PathVariable UUID id) {
 		return this.requests.find(id)
-			.<ResponseEntity<Object>>map((request) -> ResponseEntity.ok(read(request)))
-			.orElseGet(() -> EnhancementsApi.error(HttpStatus.NOT_FOUND, "No enhancement request " + id));
+			.map(EnhancementRequestsController::read)
+			.orElseThrow(() -> new ApiRefusedException(HttpStatus.NOT_FOUND, "No enhancement request " + id));
 	}
 
 	static Map<String, Object> read(EnhancementRequests.Request request) {
@@ -85,11 +85,6 @@ class EnhancementRequestsController {
 		read.put("validation_result_url", null);
 		read.put("error", request.error());
 		return read;
-	}
-
-	@ExceptionHandler
-	ResponseEntity<Object> badRequest(IllegalArgumentException ex) {
-		return EnhancementsApi.error(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.batchyard.launcher.api.ApiRefusedException;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.BlobUrlSigner;
 import io.batchyard.readers.blob.LocalBlobUrlSigner;
@@ -16,7 +17,6 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -42,12 +42,12 @@ class LocalBlobsController {
 	}
 
 	@GetMapping("/blobs/{*key}")
-	ResponseEntity<Object> get(@PathVariable String key, @RequestParam(defaultValue = "") String method,
+	ResponseEntity<Resource> get(@PathVariable String key, @RequestParam(defaultValue = "") String method,
 			@RequestParam(defaultValue = "0") long expires, @RequestParam(required = false) String signature) {
 		LocalDirectoryBlobStore store = allowed("GET", key, method, expires, signature);
 		Path file = store.file(strip(key));
 		if (!Files.isRegularFile(file)) {
-			return EnhancementsApi.error(HttpStatus.NOT_FOUND, "No blob " + strip(key));
+			throw new ApiRefusedException(HttpStatus.NOT_FOUND, "No blob " + strip(key));
 		}
 		Resource resource = new FileSystemResource(file);
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(resource);
@@ -76,21 +76,16 @@ class LocalBlobsController {
 	private LocalDirectoryBlobStore allowed(String actual, String key, String method, long expires, String signature) {
 		if (!(this.blobs instanceof LocalDirectoryBlobStore store)
 				|| !(this.signer instanceof LocalBlobUrlSigner local)) {
-			throw new EnhancementsApi.Refused(HttpStatus.NOT_FOUND, "Blobs are not served here");
+			throw new ApiRefusedException(HttpStatus.NOT_FOUND, "Blobs are not served here");
 		}
 		if (!actual.equals(method) || !local.verify(method, strip(key), expires, signature)) {
-			throw new EnhancementsApi.Refused(HttpStatus.FORBIDDEN, "Invalid or expired signed URL");
+			throw new ApiRefusedException(HttpStatus.FORBIDDEN, "Invalid or expired signed URL");
 		}
 		return store;
 	}
 
 	private static String strip(String key) {
 		return key.startsWith("/") ? key.substring(1) : key;
-	}
-
-	@ExceptionHandler
-	ResponseEntity<Object> refused(EnhancementsApi.Refused ex) {
-		return EnhancementsApi.error(ex.status(), ex.getMessage());
 	}
 
 }

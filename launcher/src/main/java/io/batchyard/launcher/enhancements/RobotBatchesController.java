@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.batchyard.launcher.api.ApiRefusedException;
 import io.batchyard.jobs.enhancement.EnhancementBatches;
 import io.batchyard.jobs.enhancement.EnhancementsProperties;
 import io.batchyard.jobs.enhancement.RobotBatches;
@@ -19,7 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,7 +59,7 @@ class RobotBatchesController {
 			@RequestParam(name = "limit", defaultValue = "10") int limit,
 			@RequestParam(name = "lease", required = false) java.time.Duration lease, Principal robot) {
 		if (!robot.getName().equals(robotId)) {
-			throw new EnhancementsApi.Refused(HttpStatus.FORBIDDEN, "robot_id does not match the signing robot");
+			throw new ApiRefusedException(HttpStatus.FORBIDDEN, "robot_id does not match the signing robot");
 		}
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be at least 1");
@@ -109,7 +109,7 @@ class RobotBatchesController {
 			submitted = this.robots.submit(id, message);
 		}
 		catch (RobotBatches.ResultRejectedException ex) {
-			throw new EnhancementsApi.Refused(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+			throw new ApiRefusedException(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		}
 		if (submitted == RobotBatches.Submitted.FAILED_BY_ROBOT) {
 			return ResponseEntity.ok(read(owned(id, robot)));
@@ -130,7 +130,7 @@ class RobotBatchesController {
 		return this.robots.batches()
 			.find(id)
 			.filter((batch) -> batch.robotId().equals(robot.getName()))
-			.orElseThrow(() -> new EnhancementsApi.Refused(HttpStatus.NOT_FOUND, "No robot enhancement batch " + id));
+			.orElseThrow(() -> new ApiRefusedException(HttpStatus.NOT_FOUND, "No robot enhancement batch " + id));
 	}
 
 	private Map<String, Object> batch(EnhancementBatches.Batch batch) {
@@ -155,16 +155,6 @@ class RobotBatchesController {
 		body.put("error", batch.error());
 		body.put("expires_at", batch.expiresAt());
 		return body;
-	}
-
-	@ExceptionHandler
-	ResponseEntity<Object> refused(EnhancementsApi.Refused ex) {
-		return EnhancementsApi.error(ex.status(), ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ResponseEntity<Object> badRequest(IllegalArgumentException ex) {
-		return EnhancementsApi.error(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 }

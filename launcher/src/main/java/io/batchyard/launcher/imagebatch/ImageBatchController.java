@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
+import io.batchyard.launcher.api.ApiError;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
@@ -87,11 +88,11 @@ class ImageBatchController {
 	 * this mapping the servlet container would answer with an empty body).
 	 */
 	@RequestMapping({ "", "/{id}" })
-	ResponseEntity<ImageBatchViews.Error> methodNotAllowed(HttpServletRequest request) {
+	ResponseEntity<ApiError> methodNotAllowed(HttpServletRequest request) {
 		String allowed = request.getRequestURI().endsWith("/batch") ? "GET, POST" : "GET, DELETE";
 		return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
 			.header("Allow", allowed)
-			.body(new ImageBatchViews.Error("Method not allowed", HttpStatus.METHOD_NOT_ALLOWED.value()));
+			.body(new ApiError("Method not allowed", HttpStatus.METHOD_NOT_ALLOWED.value()));
 	}
 
 	private ImageBatch find(String id) {

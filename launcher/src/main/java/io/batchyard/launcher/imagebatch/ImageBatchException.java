@@ -1,23 +1,18 @@
 package io.batchyard.launcher.imagebatch;
 
+import io.batchyard.launcher.api.ApiRefusedException;
+
 import org.springframework.http.HttpStatus;
 
 /**
  * A refused image batch request, answered as {@code {"error": ..., "status": N}}.
  */
-class ImageBatchException extends RuntimeException {
+class ImageBatchException extends ApiRefusedException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final HttpStatus status;
-
 	ImageBatchException(HttpStatus status, String message) {
-		super(message);
-		this.status = status;
-	}
-
-	HttpStatus status() {
-		return this.status;
+		super(status, message);
 	}
 
 	static ImageBatchException badRequest(String message) {

@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.batchyard.launcher.api.ApiError;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 
 import org.springframework.core.Ordered;
@@ -25,12 +26,12 @@ class ImageBatchExceptionHandler {
 	private static final Log logger = LogFactory.getLog(ImageBatchExceptionHandler.class);
 
 	@ExceptionHandler
-	ResponseEntity<ImageBatchViews.Error> refused(ImageBatchException ex) {
+	ResponseEntity<ApiError> refused(ImageBatchException ex) {
 		return answer(ex.status(), ex.getMessage());
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ImageBatchViews.Error> launchRefused(LaunchRefusedException ex) {
+	ResponseEntity<ApiError> launchRefused(LaunchRefusedException ex) {
 		HttpStatus status = (ex.getReason() == LaunchRefusedException.Reason.SHUTTING_DOWN)
 				? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
 		logger.warn("Image batch job not launched: " + ex.getMessage());
@@ -38,15 +39,15 @@ class ImageBatchExceptionHandler {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ImageBatchViews.Error> unexpected(Exception ex) {
+	ResponseEntity<ApiError> unexpected(Exception ex) {
 		String reference = UUID.randomUUID().toString();
 		logger.error("Image batch request failed, reference " + reference, ex);
 		return answer(HttpStatus.INTERNAL_SERVER_ERROR,
 				"Internal error; the server log has the details under reference " + reference);
 	}
 
-	static ResponseEntity<ImageBatchViews.Error> answer(HttpStatus status, String message) {
-		return ResponseEntity.status(status).body(new ImageBatchViews.Error(message, status.value()));
+	static ResponseEntity<ApiError> answer(HttpStatus status, String message) {
+		return ApiError.answer(status, message);
 	}
 
 }

@@ -54,11 +54,6 @@ final class ImageBatchViews {
 
 	}
 
-	/** {@code {"error": "...", "status": N}}, in that order. */
-	record Error(String error, int status) {
-
-	}
-
 	record BatchList(List<Batch> jobs, int total) {
 
 	}
