@@ -31,13 +31,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * (keyed by batch and entry number), the new enhancements (keyed by their name-based id)
  * and the outcome on the batch's pending enhancements. A chunk replayed after a rollback
  * writes each row once. {@link ChunkValidation} decides; this class only reads and
- * writes. On PostgreSQL the look-ups take the chunk's ids as one {@code uuid[]} parameter
- * ({@code = ANY(?)}) and the rows are written with {@code COPY} on the connection of the
- * chunk transaction; elsewhere {@code IN} lists and batched {@code INSERT}s.
+ * writes. The look-ups take the chunk's ids as one {@code uuid[]} parameter
+ * ({@code = ANY(?)}, on H2 and PostgreSQL alike); on PostgreSQL the rows are written with
+ * {@code COPY} on the connection of the chunk transaction, elsewhere with batched
+ * {@code INSERT}s.
  */
 public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
-
-	private static final int IN_LIST = 1000;
 
 	private final JdbcTemplate jdbc;
 
@@ -75,12 +74,9 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 				ids.add(added.enhancement().id());
 			}
 		}
-		boolean onPostgres = this.postgres;
-		ChunkValidation.Result result = ChunkValidation.validate(entries,
-				onPostgres ? firstNamedAny(references) : firstNamed(references),
-				onPostgres ? existingAny(ids) : existing(ids));
+		ChunkValidation.Result result = ChunkValidation.validate(entries, firstNamed(references), existing(ids));
 		Instant instant = this.clock.instant();
-		if (onPostgres) {
+		if (this.postgres) {
 			copy(result, instant);
 			return;
 		}
@@ -179,7 +175,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		return out;
 	}
 
-	private Map<UUID, Long> firstNamedAny(Collection<UUID> references) {
+	private Map<UUID, Long> firstNamed(Collection<UUID> references) {
 		Map<UUID, Long> named = new HashMap<>();
 		if (references.isEmpty()) {
 			return named;
@@ -209,7 +205,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		return named;
 	}
 
-	private Set<UUID> existingAny(Collection<UUID> ids) {
+	private Set<UUID> existing(Collection<UUID> ids) {
 		Set<UUID> existing = new HashSet<>();
 		if (ids.isEmpty()) {
 			return existing;
@@ -231,50 +227,6 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 
 	private static Array uuids(Connection connection, Collection<UUID> values) throws SQLException {
 		return connection.createArrayOf("uuid", values.toArray());
-	}
-
-	private Map<UUID, Long> firstNamed(Collection<UUID> references) {
-		Map<UUID, Long> named = new HashMap<>();
-		for (List<UUID> part : parts(references)) {
-			List<Object> arguments = new ArrayList<>(part.size() + 1);
-			arguments.add(this.batchId);
-			arguments.addAll(part);
-			// One round trip: the requested references of the chunk, each with the first
-			// entry of an earlier chunk that named it (or null).
-			this.jdbc.query("SELECT p.reference_id, MIN(e.entry_number) FROM pending_enhancement p"
-					+ " LEFT JOIN robot_result_validation_entry e ON e.batch_id = p.batch_id"
-					+ " AND e.reference_id = p.reference_id AND e.outcome IN ('added', 'robot_error', 'discarded')"
-					+ " WHERE p.batch_id = ? AND p.reference_id IN (" + placeholders(part.size()) + ")"
-					+ " GROUP BY p.reference_id", (rs) -> {
-						UUID reference = rs.getObject(1, UUID.class);
-						Number entry = (Number) rs.getObject(2);
-						named.put(reference, (entry != null) ? entry.longValue() : null);
-					}, arguments.toArray());
-		}
-		return named;
-	}
-
-	private Set<UUID> existing(Collection<UUID> ids) {
-		Set<UUID> existing = new HashSet<>();
-		for (List<UUID> part : parts(ids)) {
-			this.jdbc.query("SELECT id FROM enhancement WHERE id IN (" + placeholders(part.size()) + ")", (rs) -> {
-				existing.add(rs.getObject(1, UUID.class));
-			}, part.toArray());
-		}
-		return existing;
-	}
-
-	private static List<List<UUID>> parts(Collection<UUID> values) {
-		List<List<UUID>> parts = new ArrayList<>();
-		List<UUID> all = new ArrayList<>(values);
-		for (int i = 0; i < all.size(); i += IN_LIST) {
-			parts.add(all.subList(i, Math.min(all.size(), i + IN_LIST)));
-		}
-		return parts;
-	}
-
-	private static String placeholders(int count) {
-		return String.join(", ", java.util.Collections.nCopies(count, "?"));
 	}
 
 	private static String truncate(String error) {
