@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.support.IdentifyingParameters;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.NoSuchBlobException;
 import io.batchyard.readers.jsonl.JsonlItemReader;
@@ -74,7 +75,8 @@ public class EnhancementImportJobConfiguration {
 	@Bean
 	public Job enhancementImportJob(JobRepository jobRepository, Step importEnhancementsStep,
 			Step reportMissingReferencesStep, Step writeValidationReportStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).validator(batchIdValidator())
+		return new JobBuilder(JOB_NAME, jobRepository)
+			.validator(new IdentifyingParameters(batchIdValidator(), BATCH_ID))
 			.listener(new ImportFailureListener())
 			.start(importEnhancementsStep)
 			.next(reportMissingReferencesStep)

@@ -12,6 +12,7 @@ import java.util.function.LongFunction;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.support.IdentifyingParameters;
 import io.batchyard.jobs.support.SkippedItem;
 import io.batchyard.jobs.support.SkippedItemDescriber;
 import io.batchyard.jobs.support.SkippedItemRecorder;
@@ -57,7 +58,8 @@ public class ReferenceLoadJobConfiguration {
 	@Bean
 	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep) {
 		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new DefaultJobParametersValidator(new String[] { INPUT }, new String[] { "version" }))
+			.validator(new IdentifyingParameters(
+					new DefaultJobParametersValidator(new String[] { INPUT }, new String[] { "version" }), INPUT))
 			.listener(new ImportFailureListener())
 			.start(loadReferencesStep)
 			.build();

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.support.IdentifyingParameters;
 import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.sqs.SqsBatchSender;
@@ -61,7 +62,8 @@ public class ImageIngestJobConfiguration {
 	@Bean
 	public Job imageIngestJob(JobRepository jobRepository, Step ingestImagesStep, Step completeBatchStep) {
 		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new DefaultJobParametersValidator(new String[] { BATCH_ID }, new String[0]))
+			.validator(new IdentifyingParameters(
+					new DefaultJobParametersValidator(new String[] { BATCH_ID }, new String[0]), BATCH_ID))
 			.start(ingestImagesStep)
 			.next(completeBatchStep)
 			.build();

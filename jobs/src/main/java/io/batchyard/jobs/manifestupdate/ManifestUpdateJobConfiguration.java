@@ -5,6 +5,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.support.IdentifyingParameters;
 import io.batchyard.jobs.launch.QueueTrigger;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.http.HmacJwtSigner;
@@ -87,8 +88,9 @@ public class ManifestUpdateJobConfiguration {
 	public Job manifestUpdateJob(JobRepository jobRepository, Step recordCompletionStep, Step fetchBatchAssetsStep,
 			Step fetchNamedQueryStep, Step updateCanvasPaintingsStep, Step mergeManifestStep) {
 		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(
-					new DefaultJobParametersValidator(new String[] { CUSTOMER, BATCH_ID }, new String[] { FINISHED }))
+			.validator(new IdentifyingParameters(
+					new DefaultJobParametersValidator(new String[] { CUSTOMER, BATCH_ID }, new String[] { FINISHED }),
+					CUSTOMER, BATCH_ID))
 			.start(recordCompletionStep)
 			.on(ExitStatus.COMPLETED.getExitCode())
 			.to(fetchBatchAssetsStep)

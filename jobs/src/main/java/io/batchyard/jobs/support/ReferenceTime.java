@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
@@ -27,6 +28,18 @@ public final class ReferenceTime implements JobParametersValidator {
 
 	@Override
 	public void validate(JobParameters parameters) throws InvalidJobParametersException {
+		String name = (parameters.getParameter(AS_OF) != null) ? AS_OF : FIRE_TIME;
+		JobParameter<?> reference = parameters.getParameter(name);
+		if (reference != null && !reference.identifying()) {
+			// Not identifying, it would not name the run: a second launch for the same
+			// time would start a new instance instead of finding this one.
+			throw new InvalidJobParametersException("Parameter '" + name
+					+ "' must be identifying: give it as '2026-11-23T03:30:00Z' or '2026-11-23T03:30:00Z,java.lang.String,true'");
+		}
+		if (reference != null && reference.type() != String.class) {
+			throw new InvalidJobParametersException("Parameter '" + name + "' must be a java.lang.String holding an "
+					+ "ISO-8601 instant such as 2026-11-23T03:30:00Z, not a " + reference.type().getName());
+		}
 		parse(parameters.getString(AS_OF), parameters.getString(FIRE_TIME));
 	}
 

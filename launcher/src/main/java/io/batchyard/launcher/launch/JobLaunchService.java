@@ -3,19 +3,17 @@ package io.batchyard.launcher.launch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.batchyard.jobs.launch.JobParametersParser;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.JobRegistry;
-import org.springframework.batch.core.converter.DefaultJobParametersConverter;
-import org.springframework.batch.core.converter.JobParametersConverter;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -46,6 +44,8 @@ public class JobLaunchService {
 
 	private static final int STOP_ATTEMPTS = 5;
 
+	private static final String NO_EXECUTION = "Cannot find any job execution";
+
 	private final JobOperator jobOperator;
 
 	private final JobRepository jobRepository;
@@ -54,7 +54,7 @@ public class JobLaunchService {
 
 	private final RunnerNode node;
 
-	private final JobParametersConverter converter = new DefaultJobParametersConverter();
+	private final JobParametersParser parser = new JobParametersParser();
 
 	private volatile boolean accepting = true;
 
@@ -115,6 +115,13 @@ public class JobLaunchService {
 				}
 				logger.debug("Concurrent launch of " + job.getName() + " " + parameters + ", looking again", ex);
 				backOff(attempt);
+				if (attempt == LAUNCH_ATTEMPTS - 1 && String.valueOf(ex.getMessage()).startsWith(NO_EXECUTION)) {
+					// Still no execution after the back-off: not a launch in progress but
+					// an
+					// instance left behind by one that failed; remove it and start
+					// afresh.
+					deleteIfOrphan(job, parameters);
+				}
 			}
 		}
 	}
@@ -322,21 +329,19 @@ public class JobLaunchService {
 	}
 
 	/**
-	 * Converts parameters in Spring Batch's notation.
+	 * Reads parameters in Spring Batch's notation, allowing only the types of
+	 * {@link io.batchyard.jobs.launch.JobParameterTypes} and values that fit the
+	 * repository, before anything is written.
 	 * @param parameters the parameters
 	 * @return the job parameters
+	 * @throws LaunchRefusedException naming the parameter that is refused and why
 	 */
 	public JobParameters parameters(Map<String, String> parameters) {
-		Properties properties = new Properties();
-		properties.putAll(parameters);
 		try {
-			return this.converter.getJobParameters(properties);
+			return this.parser.parse(parameters);
 		}
-		catch (RuntimeException ex) {
-			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS,
-					"Invalid job parameters " + parameters
-							+ ": use 'value' or 'value,type,identifying' (for example '42,java.lang.Long,true'): "
-							+ ex.getMessage());
+		catch (IllegalArgumentException ex) {
+			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS, ex.getMessage());
 		}
 	}
 
@@ -392,6 +397,11 @@ public class JobLaunchService {
 		catch (InvalidJobParametersException ex) {
 			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS, ex.getMessage());
 		}
+		catch (IllegalArgumentException ex) {
+			// JobParameters' typed getters refuse a parameter of another type, for
+			// example an asOf given as a Long.
+			throw new LaunchRefusedException(Reason.INVALID_PARAMETERS, ex.getMessage());
+		}
 	}
 
 	/**
@@ -401,8 +411,16 @@ public class JobLaunchService {
 	 */
 	private static boolean isLaunchRace(RuntimeException ex) {
 		String message = String.valueOf(ex.getMessage());
-		return message.startsWith("Cannot find any job execution")
-				|| message.startsWith("JobInstance must not already exist");
+		return message.startsWith(NO_EXECUTION) || message.startsWith("JobInstance must not already exist");
+	}
+
+	private void deleteIfOrphan(Job job, JobParameters parameters) {
+		JobInstance instance = this.jobRepository.getJobInstance(job.getName(), parameters);
+		if (instance != null && this.jobRepository.getJobExecutions(instance).isEmpty()) {
+			this.jobRepository.deleteJobInstance(instance);
+			logger.warn("Removed job instance " + instance.getInstanceId() + " of " + job.getName()
+					+ " left without an execution by an interrupted launch");
+		}
 	}
 
 	private LaunchRefusedException duplicate(Job job, JobParameters parameters, Reason reason) {

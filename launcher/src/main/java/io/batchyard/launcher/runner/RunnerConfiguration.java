@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.batchyard.jobs.housekeeping.HousekeepingProperties;
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.launch.OrphanInstances;
 
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
@@ -79,8 +80,16 @@ class RunnerConfiguration {
 	}
 
 	@Bean
+	OrphanInstances orphanInstances(JdbcTemplate jdbcTemplate) {
+		return new OrphanInstances(jdbcTemplate);
+	}
+
+	/**
+	 * Orphan instances are removed before the first launch can meet one.
+	 */
+	@Bean
 	JobLaunchService jobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node) {
+			RunnerNode node, OrphanInstances orphanInstances) {
 		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node);
 	}
 

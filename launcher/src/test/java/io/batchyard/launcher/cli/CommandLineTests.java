@@ -68,6 +68,24 @@ class CommandLineTests {
 	}
 
 	@Test
+	void refusesAParameterTypeOutsideTheAllowListBeforeWritingAnything(CapturedOutput output) throws SQLException {
+		Path target = this.directory.resolve("truncated");
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z",
+				"x=" + target + ",java.io.FileOutputStream,false"))
+			.isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: Parameter 'x': type 'java.io.FileOutputStream' is not allowed; "
+				+ "use one of java.lang.String, java.lang.Long");
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z", "y=1,com.example.NoSuchClass"))
+			.isEqualTo(2);
+		assertThat(output.getOut()).contains("Refused: Parameter 'y': type 'com.example.NoSuchClass' is not allowed");
+		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z,java.lang.String,maybe")).isEqualTo(2);
+		assertThat(output.getOut())
+			.contains("Refused: Parameter 'asOf': identifying flag 'maybe' must be 'true' or 'false'");
+		assertThat(target).doesNotExist();
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE")).isZero();
+	}
+
+	@Test
 	void aFailedExecutionExitsNonZeroAndRestartsToCompletion(CapturedOutput output) throws SQLException {
 		List<Long> purgeable = finishedExecutions(3);
 		failDeletes(true);

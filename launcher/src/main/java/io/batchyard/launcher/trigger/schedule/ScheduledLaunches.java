@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.batchyard.jobs.launch.JobParametersParser;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
@@ -33,6 +34,8 @@ import org.springframework.scheduling.support.CronExpression;
  * lets exactly one node launch it.
  */
 public class ScheduledLaunches implements SmartLifecycle {
+
+	private static final JobParametersParser PARSER = new JobParametersParser();
 
 	static final String FIRE_TIME = "fireTime";
 
@@ -69,6 +72,15 @@ public class ScheduledLaunches implements SmartLifecycle {
 		properties.schedules().forEach((name, schedule) -> {
 			if (schedule.job() == null || schedule.job().isBlank()) {
 				throw new IllegalStateException("Schedule '" + name + "' needs batchyard.schedules." + name + ".job");
+			}
+			try {
+				// The same checks as every other entry point, at start-up rather than at
+				// each fire.
+				PARSER.parse(schedule.parameters());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("Schedule '" + name + "' has invalid parameters: " + ex.getMessage(),
+						ex);
 			}
 			if (schedule.enabled()) {
 				try {

@@ -1,8 +1,11 @@
 package io.batchyard.launcher.trigger.sqs;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.batchyard.jobs.launch.QueueTrigger;
@@ -12,6 +15,7 @@ import io.batchyard.test.ElasticMqServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -158,6 +162,34 @@ class SqsLaunchTriggerTests {
 		awaitEmpty(OTHER_QUEUE);
 		assertThat(counter("other", Outcome.LAUNCHED)).isEqualTo(launched + 1);
 		assertThat(messageCount(LAUNCH_QUEUE + "-dlq")).isZero();
+	}
+
+	@Test
+	void rejectsParametersOutsideTheAllowListOrLimitsToTheDeadLetterQueue(@TempDir Path directory) {
+		double rejected = counter("other", Outcome.REJECTED);
+		Path target = directory.resolve("truncated");
+
+		String stream = send(OTHER_QUEUE, "{\"job\": \"" + JOB + "\", \"parameters\": {\"asOf\": "
+				+ "\"2026-11-23T00:00:00Z\", \"x\": \"" + target + ",java.io.FileOutputStream,false\"}}");
+		String oversized = send(OTHER_QUEUE, "{\"job\": \"" + JOB + "\", \"parameters\": {\"asOf\": "
+				+ "\"2026-11-23T00:00:00Z\", \"note\": \"" + "n".repeat(2501) + "\"}}");
+
+		// The dead-letter queue may still hold (in flight) what another test moved there.
+		Set<String> dead = new HashSet<>();
+		await().atMost(WAIT).untilAsserted(() -> {
+			receiveAll(OTHER_QUEUE + "-dlq").forEach((message) -> dead.add(message.messageId()));
+			assertThat(dead).contains(stream, oversized);
+		});
+		// Each refused on both of its receives, never counted as a failure to retry.
+		assertThat(counter("other", Outcome.REJECTED)).isEqualTo(rejected + 4);
+		assertThat(this.activity.lastError("other"))
+			.hasValueSatisfying((error) -> assertThat(error.reason()).satisfiesAnyOf(
+					(reason) -> assertThat(reason).startsWith(
+							"INVALID_PARAMETERS: Parameter 'x': type 'java.io.FileOutputStream' is not allowed"),
+					(reason) -> assertThat(reason).isEqualTo("INVALID_PARAMETERS: Parameter 'note': value of 2501 "
+							+ "characters is longer than the limit of 2500")));
+		assertThat(target).doesNotExist();
+		assertThat(instances()).isEmpty();
 	}
 
 	@Test
