@@ -28,6 +28,17 @@ class SchedulePropertiesTests {
 	}
 
 	@Test
+	void aParameterTypeOutsideTheAllowListStopsStartUp() {
+		ScheduleProperties properties = new ScheduleProperties(Map.of("nightly", new Schedule("0 30 3 * * *",
+				"repositoryPurgeJob", Map.of("x", "/tmp/evil,java.io.FileOutputStream,false"))),
+				new Scheduler(true, null));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
+			.withMessageStartingWith("Schedule 'nightly' has invalid parameters: Parameter 'x': type "
+					+ "'java.io.FileOutputStream' is not allowed; use one of java.lang.String");
+	}
+
+	@Test
 	void aScheduleWithoutJobStopsStartUp() {
 		ScheduleProperties properties = new ScheduleProperties(
 				Map.of("nightly", new Schedule("0 30 3 * * *", null, null)), new Scheduler(true, null));
