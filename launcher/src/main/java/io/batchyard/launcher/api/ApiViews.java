@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.batchyard.launcher.launch.ExecutionAction;
+import io.batchyard.launcher.unattended.RestartStatus;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;
@@ -52,11 +53,26 @@ final class ApiViews {
 
 	}
 
+	/**
+	 * What the restart policy decided for a FAILED or STOPPED execution.
+	 */
+	record AutomaticRestartView(String state, String category, int attempt, int maxAttempts, OffsetDateTime dueAt,
+			Long restartExecutionId, String description) {
+
+		static AutomaticRestartView of(RestartStatus status) {
+			return new AutomaticRestartView(status.state(), status.category(), status.attempt(), status.maxAttempts(),
+					(status.dueAt() != null) ? status.dueAt().atZone(ZoneId.systemDefault()).toOffsetDateTime() : null,
+					status.restartExecutionId(), status.describe());
+		}
+
+	}
+
 	record ExecutionView(long id, String job, long instanceId, String status, String exitCode, String exitDescription,
 			OffsetDateTime createTime, OffsetDateTime startTime, OffsetDateTime endTime, OffsetDateTime lastUpdated,
-			List<ParameterView> parameters, List<StepView> steps, List<String> allowedActions) {
+			List<ParameterView> parameters, List<StepView> steps, List<String> allowedActions,
+			AutomaticRestartView automaticRestart) {
 
-		static ExecutionView of(JobExecution execution, Set<ExecutionAction> actions) {
+		static ExecutionView of(JobExecution execution, Set<ExecutionAction> actions, RestartStatus restart) {
 			List<ParameterView> parameters = execution.getJobParameters()
 				.parameters()
 				.stream()
@@ -73,7 +89,8 @@ final class ApiViews {
 					execution.getExitStatus().getExitCode(), execution.getExitStatus().getExitDescription(),
 					time(execution.getCreateTime()), time(execution.getStartTime()), time(execution.getEndTime()),
 					time(execution.getLastUpdated()), parameters, steps,
-					actions.stream().sorted().map(ExecutionAction::path).toList());
+					actions.stream().sorted().map(ExecutionAction::path).toList(),
+					(restart != null) ? AutomaticRestartView.of(restart) : null);
 		}
 
 	}

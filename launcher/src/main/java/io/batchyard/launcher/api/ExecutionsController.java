@@ -15,6 +15,7 @@ import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
+import io.batchyard.launcher.unattended.AutomaticRestarts;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -40,9 +41,13 @@ class ExecutionsController {
 
 	private final ExecutionQueries queries;
 
-	ExecutionsController(JobLaunchService launchService, ExecutionQueries queries) {
+	private final AutomaticRestarts automaticRestarts;
+
+	ExecutionsController(JobLaunchService launchService, ExecutionQueries queries,
+			AutomaticRestarts automaticRestarts) {
 		this.launchService = launchService;
 		this.queries = queries;
+		this.automaticRestarts = automaticRestarts;
 	}
 
 	@GetMapping
@@ -61,7 +66,21 @@ class ExecutionsController {
 	@GetMapping("/{id}")
 	ExecutionView execution(@PathVariable long id) {
 		JobExecution execution = this.launchService.execution(id);
-		return ExecutionView.of(execution, this.launchService.state(execution).allowedActions());
+		return ExecutionView.of(execution, this.launchService.state(execution).allowedActions(),
+				this.automaticRestarts.status(id).orElse(null));
+	}
+
+	/**
+	 * Cancels the pending automatic restarts of the execution's instance; later failures
+	 * of it are not restarted automatically either.
+	 * @param id any execution of the instance
+	 * @param principal who cancels
+	 * @return the execution, with what the policy now says
+	 */
+	@PostMapping("/{id}/restart-policy/cancel")
+	ExecutionView cancelAutomaticRestarts(@PathVariable long id, java.security.Principal principal) {
+		this.automaticRestarts.cancel(id, (principal != null) ? principal.getName() : "unknown");
+		return execution(id);
 	}
 
 	@PostMapping("/{id}/{action}")

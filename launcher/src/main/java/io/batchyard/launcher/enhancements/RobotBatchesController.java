@@ -115,7 +115,8 @@ class RobotBatchesController {
 			return ResponseEntity.ok(read(owned(id, robot)));
 		}
 		try {
-			this.launches.launch(new LaunchRequest(IMPORT_JOB, Map.of("batchId", id.toString())));
+			this.launches
+				.launch(new LaunchRequest(IMPORT_JOB, Map.of("batchId", id.toString()), LaunchRequest.Trigger.API));
 		}
 		catch (LaunchRefusedException ex) {
 			if (!ex.getReason().isDuplicate()) {

@@ -78,7 +78,7 @@ class ImageBatchService {
 		Instant created = this.transaction.execute((status) -> this.batches.create(id, images));
 		try {
 			JobExecution execution = this.launchService.launch(new LaunchRequest(ImageIngestJobConfiguration.JOB_NAME,
-					Map.of(ImageIngestJobConfiguration.BATCH_ID, id)));
+					Map.of(ImageIngestJobConfiguration.BATCH_ID, id), LaunchRequest.Trigger.API));
 			logger.info("Image batch " + id + " with " + images.size() + " image(s) launched as job="
 					+ ImageIngestJobConfiguration.JOB_NAME + " execution=" + execution.getId());
 		}

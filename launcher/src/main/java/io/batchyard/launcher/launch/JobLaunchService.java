@@ -28,6 +28,7 @@ import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The one way into the job operator, for every trigger: HTTP, command line, queue
@@ -58,8 +59,11 @@ public class JobLaunchService {
 
 	private volatile boolean accepting = true;
 
+	private final JdbcTemplate jdbc;
+
 	public JobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node) {
+			RunnerNode node, JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.jobRegistry = jobRegistry;
@@ -81,6 +85,7 @@ public class JobLaunchService {
 		Job job = job(request.job());
 		JobParameters parameters = parameters(request.parameters());
 		validate(job, parameters);
+		LaunchTriggers.record(this.jdbc, job.getName(), parameters, request.trigger());
 		JobExecution execution = start(job, parameters);
 		// Outside the retries: a failure here must not pass for a concurrent launch.
 		claimIfRunning(execution);

@@ -1,5 +1,8 @@
 package io.batchyard.launcher.repository;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Types;
 
 import javax.sql.DataSource;
@@ -9,9 +12,11 @@ import io.batchyard.jobs.launch.JobParametersParser;
 import org.springframework.batch.core.configuration.BatchConfigurationException;
 import org.springframework.batch.core.configuration.support.JdbcDefaultBatchConfiguration;
 import org.springframework.batch.core.converter.JobParametersConverter;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.dao.jdbc.JdbcJobExecutionDao;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,8 +46,12 @@ class JobRepositoryConfiguration extends JdbcDefaultBatchConfiguration {
 
 	private final BatchJdbcProperties properties;
 
+	private final ObjectProvider<ExecutionEndListener> endListeners;
+
 	JobRepositoryConfiguration(DataSource dataSource, PlatformTransactionManager transactionManager,
-			@BatchTaskExecutor TaskExecutor taskExecutor, BatchJdbcProperties properties) {
+			@BatchTaskExecutor TaskExecutor taskExecutor, BatchJdbcProperties properties,
+			ObjectProvider<ExecutionEndListener> endListeners) {
+		this.endListeners = endListeners;
 		this.dataSource = dataSource;
 		this.transactionManager = transactionManager;
 		this.taskExecutor = taskExecutor;
@@ -52,7 +61,7 @@ class JobRepositoryConfiguration extends JdbcDefaultBatchConfiguration {
 	@Bean
 	@Override
 	public JobRepository jobRepository() throws BatchConfigurationException {
-		JdbcJobRepositoryFactoryBean factory = new AllowListJobRepositoryFactoryBean();
+		JdbcJobRepositoryFactoryBean factory = new AllowListJobRepositoryFactoryBean(this.endListeners);
 		try {
 			factory.setDataSource(getDataSource());
 			factory.setTransactionManager(getTransactionManager());
@@ -121,6 +130,38 @@ class JobRepositoryConfiguration extends JdbcDefaultBatchConfiguration {
 	 * configured as the factory configures its own.
 	 */
 	static final class AllowListJobRepositoryFactoryBean extends JdbcJobRepositoryFactoryBean {
+
+		private final ObjectProvider<ExecutionEndListener> endListeners;
+
+		AllowListJobRepositoryFactoryBean(ObjectProvider<ExecutionEndListener> endListeners) {
+			this.endListeners = endListeners;
+		}
+
+		/**
+		 * Spring Batch's repository, told to the end listeners after each job execution
+		 * update: the factory wraps what this returns in the repository's transaction
+		 * advice, so their writes share the update's transaction.
+		 */
+		@Override
+		protected Object getTarget() throws Exception {
+			JobRepository target = (JobRepository) super.getTarget();
+			InvocationHandler handler = (proxy, method, args) -> {
+				Object result;
+				try {
+					result = method.invoke(target, args);
+				}
+				catch (InvocationTargetException ex) {
+					throw ex.getTargetException();
+				}
+				if ("update".equals(method.getName()) && args != null && args.length == 1
+						&& args[0] instanceof JobExecution execution) {
+					this.endListeners.orderedStream().forEach((listener) -> listener.ended(execution));
+				}
+				return result;
+			};
+			return Proxy.newProxyInstance(JobRepository.class.getClassLoader(), new Class<?>[] { JobRepository.class },
+					handler);
+		}
 
 		@Override
 		protected JdbcJobExecutionDao createJobExecutionDao() {

@@ -89,8 +89,8 @@ class RunnerConfiguration {
 	 */
 	@Bean
 	JobLaunchService jobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node, OrphanInstances orphanInstances) {
-		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node);
+			RunnerNode node, OrphanInstances orphanInstances, JdbcTemplate jdbcTemplate) {
+		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node, jdbcTemplate);
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.batchyard.jobs.launch.JobParametersParser;
 import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.jobs.launch.LaunchRequest.Trigger;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 import io.batchyard.launcher.runner.RunnerNode;
@@ -165,7 +166,8 @@ public class ScheduledLaunches implements SmartLifecycle {
 		parameters.put(FIRE_TIME, fireTime.toString());
 		FireOutcome outcome;
 		try {
-			JobExecution execution = this.launchService.launch(new LaunchRequest(schedule.job(), parameters));
+			JobExecution execution = this.launchService
+				.launch(new LaunchRequest(schedule.job(), parameters, Trigger.SCHEDULE));
 			outcome = new FireOutcome(name, fireTime, execution.getId(), "launched");
 			logger.info("Schedule '" + name + "' launched job=" + schedule.job() + " execution=" + execution.getId()
 					+ " for fireTime " + fireTime);

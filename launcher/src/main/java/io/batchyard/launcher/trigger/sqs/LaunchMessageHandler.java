@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.jobs.launch.LaunchRequest.Trigger;
 import io.batchyard.jobs.launch.QueueTrigger;
 import io.batchyard.jobs.launch.UnmappableMessageException;
 import io.batchyard.launcher.launch.JobLaunchService;
@@ -68,7 +69,7 @@ class LaunchMessageHandler implements MessageHandler {
 			this.activity.recordError(this.trigger.name(), messageId, Outcome.FAILED, "Mapper failed: " + ex);
 			return;
 		}
-		launch(message, request, where + " job=" + request.job(), messageId);
+		launch(message, request.from(Trigger.QUEUE), where + " job=" + request.job(), messageId);
 	}
 
 	private void launch(Message<?> message, LaunchRequest request, String where, String messageId) {
