@@ -184,6 +184,18 @@ class EnhancementApiTests {
 			return instance != null
 					&& this.jobRepository.getLastJobExecution(instance).getStatus() == BatchStatus.COMPLETED;
 		});
+		long importExecution = this.jobRepository
+			.getLastJobExecution(this.jobRepository.getLastJobInstance("enhancementImportJob"))
+			.getId();
+		assertThat(this.jdbc.queryForObject("SELECT import_execution_id FROM robot_enhancement_batch WHERE id = ?",
+				Long.class, batchId))
+			.isEqualTo(importExecution);
+		assertThat(this.mvc.perform(get("/enhancements"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString()).contains("data-batch=\"" + batchId + "\"")
+			.contains("href=\"/executions/" + importExecution + "\">execution " + importExecution + "<");
 		this.mvc.perform(get("/enhancement-requests/" + requestId + "/"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.request_status").value("partial_failed"))
