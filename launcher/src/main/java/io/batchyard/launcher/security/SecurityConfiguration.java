@@ -1,6 +1,7 @@
 package io.batchyard.launcher.security;
 
 import io.batchyard.launcher.enhancements.RobotAuthenticationFilter;
+import io.batchyard.launcher.enhancements.RobotNonces;
 import io.batchyard.launcher.enhancements.RobotsProperties;
 
 import java.io.IOException;
@@ -137,14 +138,15 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	@Order(0)
-	SecurityFilterChain robotSecurity(HttpSecurity http, RobotsProperties robots) throws Exception {
+	SecurityFilterChain robotSecurity(HttpSecurity http, RobotsProperties robots, RobotNonces robotNonces)
+			throws Exception {
 		http.securityMatcher("/robot-enhancement-batches", "/robot-enhancement-batches/**")
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("ROBOT"))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response,
 					ex) -> json(response, HttpServletResponse.SC_UNAUTHORIZED, "Robot authentication required")))
-			.addFilterBefore(new RobotAuthenticationFilter(robots, java.time.Clock.systemUTC()),
+			.addFilterBefore(new RobotAuthenticationFilter(robots, robotNonces, java.time.Clock.systemUTC()),
 					BasicAuthenticationFilter.class);
 		return http.build();
 	}
