@@ -11,10 +11,11 @@ SECRET=${ROBOT_SECRET:-sample-robot-secret-not-a-secret}   # the embedded defaul
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 sign() { # method path?query body -> curl header arguments
-	local ts sig
+	local ts nonce sig
 	ts=$(date +%s)
-	sig=$(printf '%s %s\n%s:%s:%s' "$1" "$2" "$3" "$ROBOT" "$ts" | openssl dgst -sha256 -hmac "$SECRET" -hex | sed 's/^.* //')
-	printf -- '-H\nAuthorization: Signature %s\n-H\nX-Client-Id: %s\n-H\nX-Request-Timestamp: %s\n' "$sig" "$ROBOT" "$ts"
+	nonce=$(openssl rand -hex 16)   # new for every request: the server refuses a nonce it has seen
+	sig=$(printf '%s %s\n%s:%s:%s:%s' "$1" "$2" "$3" "$ROBOT" "$ts" "$nonce" | openssl dgst -sha256 -hmac "$SECRET" -hex | sed 's/^.* //')
+	printf -- '-H\nAuthorization: Signature %s\n-H\nX-Client-Id: %s\n-H\nX-Request-Timestamp: %s\n-H\nX-Request-Nonce: %s\n' "$sig" "$ROBOT" "$ts" "$nonce"
 }
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 

@@ -145,6 +145,18 @@ abstract class MigrationTests {
 		insertInstance("otherJob", "key-1");
 	}
 
+	@Test
+	void remembersEachRobotRequestNonceOnce() throws SQLException {
+		update("INSERT INTO robot_request_nonce (client_id, nonce, expires_at) VALUES ('robot-1', 'n-1',"
+				+ " CURRENT_TIMESTAMP)");
+		update("INSERT INTO robot_request_nonce (client_id, nonce, expires_at) VALUES ('robot-2', 'n-1',"
+				+ " CURRENT_TIMESTAMP)");
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> update("INSERT INTO robot_request_nonce (client_id, nonce, expires_at)"
+					+ " VALUES ('robot-1', 'n-1', CURRENT_TIMESTAMP)"))
+			.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("23"));
+	}
+
 	private long insertInstance(String jobName, String key) throws SQLException {
 		long id = count("SELECT " + nextValue("BATCH_JOB_INSTANCE_SEQ"));
 		try (Connection connection = this.dataSource.getConnection();

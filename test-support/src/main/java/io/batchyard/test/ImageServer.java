@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,8 @@ import com.sun.net.httpserver.HttpServer;
  * A real HTTP server of images on 127.0.0.1 (the JDK's {@code HttpServer}): serves the
  * bytes registered for a path with their content type, after a configurable latency per
  * request, answers 404 for any other path, and counts the requests per path (what the
- * restart tests assert: no image fetched twice).
+ * restart tests assert: no image fetched twice) and records when each arrived (what the
+ * cancel tests assert: no fetch starts after the cancel answered).
  */
 public final class ImageServer implements AutoCloseable {
 
@@ -36,6 +39,8 @@ public final class ImageServer implements AutoCloseable {
 	private final Map<String, Served> served = new ConcurrentHashMap<>();
 
 	private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+	private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
 
 	private volatile Duration latency = Duration.ZERO;
 
@@ -99,9 +104,18 @@ public final class ImageServer implements AutoCloseable {
 		return this.requests.values().stream().mapToInt(AtomicInteger::get).sum();
 	}
 
+	/**
+	 * Every request so far, in the order they arrived.
+	 * @return the arrivals
+	 */
+	public List<Arrival> arrivals() {
+		return List.copyOf(this.arrivals);
+	}
+
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange) {
 			String path = exchange.getRequestURI().getPath();
+			this.arrivals.add(new Arrival(path, System.nanoTime()));
 			this.requests.computeIfAbsent(path, (key) -> new AtomicInteger()).incrementAndGet();
 			if (!this.latency.isZero()) {
 				LockSupport.parkNanos(this.latency.toNanos());
@@ -135,6 +149,17 @@ public final class ImageServer implements AutoCloseable {
 	}
 
 	private record Served(String contentType, byte[] body) {
+
+	}
+
+	/**
+	 * A request as it arrived.
+	 *
+	 * @param path its path
+	 * @param nanoTime {@link System#nanoTime()} on arrival (the server runs in the test's
+	 * JVM, so it compares with the test's own readings)
+	 */
+	public record Arrival(String path, long nanoTime) {
 
 	}
 

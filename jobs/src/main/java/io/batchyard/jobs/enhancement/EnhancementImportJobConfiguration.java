@@ -53,7 +53,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * then the batch's and its requests' statuses.</li>
  * </ol>
  * Bad lines are report entries, never failures; only the database or the storage failing
- * after the retries fails the job, and {@link ImportFailureListener} says which.
+ * after the retries fails the job, and {@link ImportFailureListener} says which. Each
+ * execution records itself on its batch as it starts ({@link ImportExecutionRecorder}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class })
@@ -73,10 +74,11 @@ public class EnhancementImportJobConfiguration {
 	}
 
 	@Bean
-	public Job enhancementImportJob(JobRepository jobRepository, Step importEnhancementsStep,
+	public Job enhancementImportJob(JobRepository jobRepository, DataSource dataSource, Step importEnhancementsStep,
 			Step reportMissingReferencesStep, Step writeValidationReportStep) {
 		return new JobBuilder(JOB_NAME, jobRepository)
 			.validator(new IdentifyingParameters(batchIdValidator(), BATCH_ID))
+			.listener(new ImportExecutionRecorder(new JdbcTemplate(dataSource), CLOCK))
 			.listener(new ImportFailureListener())
 			.start(importEnhancementsStep)
 			.next(reportMissingReferencesStep)

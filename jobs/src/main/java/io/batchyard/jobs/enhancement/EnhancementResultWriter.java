@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.postgresql.PGConnection;
 
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -37,6 +39,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code INSERT}s.
  */
 public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
+
+	private static final Log logger = LogFactory.getLog(EnhancementResultWriter.class);
 
 	private final JdbcTemplate jdbc;
 
@@ -78,8 +82,23 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		Instant instant = this.clock.instant();
 		if (this.postgres) {
 			copy(result, instant);
-			return;
 		}
+		else {
+			insert(result, instant);
+		}
+		if (logger.isDebugEnabled()) {
+			// Per line, so DEBUG only: a million-line result would flood INFO. A chunk
+			// rolled back and replayed logs its lines again; the batch's counts at INFO
+			// come from the committed entries (WriteValidationReportTasklet).
+			for (ChunkValidation.Entry entry : result.entries()) {
+				logger.debug("Batch " + this.batchId + ", entry " + entry.entryNumber()
+						+ ((entry.referenceId() != null) ? ", reference " + entry.referenceId() : "") + ": "
+						+ ((entry.outcome() == EntryOutcome.ADDED) ? ValidationMessages.ADDED : entry.error()));
+			}
+		}
+	}
+
+	private void insert(ChunkValidation.Result result, Instant instant) {
 		Timestamp now = Timestamp.from(instant);
 		List<Object[]> enhancements = new ArrayList<>(result.added().size());
 		for (Enhancement enhancement : result.added()) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.LongFunction;
@@ -23,7 +24,6 @@ import io.batchyard.readers.jsonl.JsonlLine;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -42,10 +42,14 @@ import org.springframework.transaction.PlatformTransactionManager;
  * add an identifying {@code version} (ETag, modification time) to load a changed file
  * again. Lines are validated as in {@code enhancementImportJob}; an invalid line is
  * skipped and recorded with its number and reason, and the step ends
- * {@code COMPLETED WITH SKIPS}. Restart resumes at the saved byte offset.
+ * {@code COMPLETED WITH SKIPS}. Restart resumes at the saved byte offset. A {@code file:}
+ * input must lie under {@code batchyard.jobs.reference-load.allowed-directories}
+ * ({@link ReferenceFiles}): the job's validator refuses anything else, so every entry
+ * point (HTTP, dashboard, CLI, queue, schedule) refuses it before a launch.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class })
+@EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class,
+		ReferenceLoadProperties.class })
 public class ReferenceLoadJobConfiguration {
 
 	static final String JOB_NAME = "referenceLoadJob";
@@ -56,10 +60,11 @@ public class ReferenceLoadJobConfiguration {
 	private static final Clock CLOCK = Clock.systemUTC();
 
 	@Bean
-	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep) {
+	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep,
+			ReferenceLoadProperties referenceLoadProperties) {
 		return new JobBuilder(JOB_NAME, jobRepository)
 			.validator(new IdentifyingParameters(
-					new DefaultJobParametersValidator(new String[] { INPUT }, new String[] { "version" }), INPUT))
+					new ReferenceLoadParametersValidator(referenceLoadProperties.referenceFiles()), INPUT))
 			.listener(new ImportFailureListener())
 			.start(loadReferencesStep)
 			.build();
@@ -93,20 +98,22 @@ public class ReferenceLoadJobConfiguration {
 	@Bean
 	@StepScope
 	public JsonlItemReader referenceLoadReader(BlobStore enhancementBlobStore, EnhancementImportProperties properties,
-			@Value("#{jobParameters['input']}") String input) {
+			ReferenceLoadProperties referenceLoadProperties, @Value("#{jobParameters['input']}") String input) {
 		return JsonlItemReader.builder()
 			.name("referenceLoadReader")
 			.maxLineLength((int) properties.maxLineLength().toBytes())
-			.input(input(enhancementBlobStore, input))
+			.input(input(enhancementBlobStore, referenceLoadProperties.referenceFiles(), input))
 			.build();
 	}
 
-	static LongFunction<InputStream> input(BlobStore blobs, String input) {
-		if (input.startsWith("file:")) {
-			Path file = Path.of(input.substring("file:".length()));
+	static LongFunction<InputStream> input(BlobStore blobs, ReferenceFiles files, String input) {
+		if (ReferenceFiles.isFile(input)) {
 			return (offset) -> {
+				// Checked again when opened (and on every restart): the validator ran at
+				// launch, and a link may have been swapped since.
+				Path file = files.resolve(input);
 				try {
-					SeekableByteChannel channel = Files.newByteChannel(file);
+					SeekableByteChannel channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS);
 					channel.position(offset);
 					return Channels.newInputStream(channel);
 				}

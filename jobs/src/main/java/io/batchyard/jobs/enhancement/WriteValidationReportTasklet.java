@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import io.batchyard.readers.blob.BlobStore;
@@ -91,6 +94,7 @@ public class WriteValidationReportTasklet implements Tasklet {
 			}
 			RequestStatus status = this.batches.settle(this.batchId, key, null);
 			contribution.incrementWriteCount(lines);
+			logger.info(outcomes(lines));
 			logger.info("Batch " + this.batchId + ": validation report " + key + " (" + lines + " entries), status "
 					+ status.value());
 			chunkContext.getStepContext()
@@ -102,6 +106,35 @@ public class WriteValidationReportTasklet implements Tasklet {
 			Files.deleteIfExists(file);
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * The batch's entries by outcome, once per import: "Enhancement added." per line is
+	 * DEBUG ({@link EnhancementResultWriter}), as a result may hold a million lines.
+	 */
+	private String outcomes(long entries) {
+		Map<EntryOutcome, Long> counts = new EnumMap<>(EntryOutcome.class);
+		this.jdbc.query(
+				"SELECT outcome, COUNT(*) FROM robot_result_validation_entry WHERE batch_id = ? GROUP BY outcome",
+				(rs) -> {
+					counts.put(EntryOutcome.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getLong(2));
+				}, this.batchId);
+		StringBuilder text = new StringBuilder("Batch ").append(this.batchId)
+			.append(": ")
+			.append(ValidationMessages.ADDED)
+			.append(" (")
+			.append(counts.getOrDefault(EntryOutcome.ADDED, 0L))
+			.append(" of ")
+			.append(entries)
+			.append(" entries); other entries:");
+		boolean others = false;
+		for (Map.Entry<EntryOutcome, Long> count : counts.entrySet()) {
+			if (count.getKey() != EntryOutcome.ADDED) {
+				text.append(others ? ", " : " ").append(count.getValue()).append(' ').append(count.getKey().value());
+				others = true;
+			}
+		}
+		return others ? text.toString() : text.append(" none").toString();
 	}
 
 }

@@ -1,21 +1,16 @@
 package io.batchyard.jobs.imageingest;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Marks the batch processing when the ingest step starts, and when the step was stopped
- * (a cancel) puts images of the chunk that was rolled back back to pending: an image not
- * recorded as ended has not been processed.
+ * Marks the batch processing when the ingest step starts (a cancelled batch stays
+ * cancelled). What a stopped step leaves behind, images started ahead of the last chunk,
+ * is discarded by the reader when it closes, after their fetches ended: a listener's
+ * {@code afterStep} runs before the step closes its streams, while they are still in
+ * flight.
  */
 class ImageBatchStepListener implements StepExecutionListener {
-
-	private static final Log logger = LogFactory.getLog(ImageBatchStepListener.class);
 
 	private final ImageBatches batches;
 
@@ -25,22 +20,8 @@ class ImageBatchStepListener implements StepExecutionListener {
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		this.batches.started(batchId(stepExecution));
-	}
-
-	@Override
-	public ExitStatus afterStep(StepExecution stepExecution) {
-		if (stepExecution.getStatus() == BatchStatus.STOPPED) {
-			String batchId = batchId(stepExecution);
-			int reset = this.batches.resetProcessing(batchId);
-			logger.info("Step " + stepExecution.getStepName() + " of batch " + batchId + " stopped after "
-					+ stepExecution.getWriteCount() + " image(s); " + reset + " image(s) in flight back to pending");
-		}
-		return stepExecution.getExitStatus();
-	}
-
-	private static String batchId(StepExecution stepExecution) {
-		return stepExecution.getJobExecution().getJobParameters().getString(ImageIngestJobConfiguration.BATCH_ID);
+		this.batches.started(
+				stepExecution.getJobExecution().getJobParameters().getString(ImageIngestJobConfiguration.BATCH_ID));
 	}
 
 }

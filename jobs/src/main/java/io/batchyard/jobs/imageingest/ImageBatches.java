@@ -42,9 +42,27 @@ public class ImageBatches {
 
 	private final Clock clock;
 
+	private final String startImageSql;
+
 	public ImageBatches(JdbcTemplate jdbc, Clock clock) {
+		this(jdbc, clock, "BATCH_");
+	}
+
+	/**
+	 * Creates the batches.
+	 * @param jdbc the database
+	 * @param clock the clock
+	 * @param batchTablePrefix the prefix of Spring Batch's tables
+	 * ({@code spring.batch.jdbc.table-prefix})
+	 */
+	public ImageBatches(JdbcTemplate jdbc, Clock clock, String batchTablePrefix) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.startImageSql = "UPDATE image_batch_images SET status = ?, start_time = COALESCE(start_time, ?)"
+				+ " WHERE batch_id = ? AND idx = ? AND status IN (?, ?)"
+				+ " AND EXISTS (SELECT 1 FROM image_batches b WHERE b.id = ? AND b.status = ?)"
+				+ " AND EXISTS (SELECT 1 FROM " + batchTablePrefix + "JOB_EXECUTION e"
+				+ " WHERE e.JOB_EXECUTION_ID = ? AND e.STATUS IN ('STARTING', 'STARTED'))";
 	}
 
 	/**
@@ -143,14 +161,21 @@ public class ImageBatches {
 	}
 
 	/**
-	 * Marks an image processing as its fetch begins, in a transaction of its own so that
-	 * readers see it at once. A restart keeps the first start time.
+	 * Marks an image processing as its fetch is about to begin, if it still may: its
+	 * batch is {@code processing} (not cancelled) and the job execution working on it is
+	 * still running (not stopping, not stopped, not recovered). One statement, in a
+	 * transaction of its own, so that the check and the mark cannot be separated, readers
+	 * see the mark at once, and once a cancel or a stop is committed no image starts. The
+	 * step itself only notices a stop at its next chunk boundary, which is why images
+	 * read ahead ask here. A restart keeps the first start time.
 	 * @param batchId the batch
 	 * @param index the image
+	 * @param jobExecutionId the execution that would fetch it
+	 * @return whether the image may start (and is now marked processing)
 	 */
-	public void imageStarted(String batchId, int index) {
-		this.jdbc.update("UPDATE image_batch_images SET status = ?, start_time = ? WHERE batch_id = ? AND idx = ?"
-				+ " AND status = ?", PROCESSING, now(), batchId, index, PENDING);
+	public boolean startImage(String batchId, int index, long jobExecutionId) {
+		return this.jdbc.update(this.startImageSql, PROCESSING, now(), batchId, index, PENDING, PROCESSING, batchId,
+				PROCESSING, jobExecutionId) == 1;
 	}
 
 	/**
@@ -171,14 +196,15 @@ public class ImageBatches {
 	}
 
 	/**
-	 * Puts images left processing by a stopped step back to pending.
+	 * Puts an image whose outcome is discarded back to pending (its stored blob, if any,
+	 * is deleted first by the caller): it was started, but will never be recorded.
 	 * @param batchId the batch
-	 * @return how many
+	 * @param index the image
+	 * @return whether it was processing
 	 */
-	public int resetProcessing(String batchId) {
-		return this.jdbc.update(
-				"UPDATE image_batch_images SET status = ?, start_time = NULL WHERE batch_id = ?" + " AND status = ?",
-				PENDING, batchId, PROCESSING);
+	public boolean imageDiscarded(String batchId, int index) {
+		return this.jdbc.update("UPDATE image_batch_images SET status = ?, start_time = NULL WHERE batch_id = ?"
+				+ " AND idx = ? AND status = ?", PENDING, batchId, index, PROCESSING) == 1;
 	}
 
 	public void touch(String id) {

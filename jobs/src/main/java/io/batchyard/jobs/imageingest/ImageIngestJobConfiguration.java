@@ -14,12 +14,14 @@ import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -70,8 +72,9 @@ public class ImageIngestJobConfiguration {
 	}
 
 	@Bean
-	public ImageBatches imageBatches(DataSource dataSource) {
-		return new ImageBatches(new JdbcTemplate(dataSource), CLOCK);
+	public ImageBatches imageBatches(DataSource dataSource,
+			@Value("${spring.batch.jdbc.table-prefix:BATCH_}") String batchTablePrefix) {
+		return new ImageBatches(new JdbcTemplate(dataSource), CLOCK, batchTablePrefix);
 	}
 
 	@Bean
@@ -88,21 +91,24 @@ public class ImageIngestJobConfiguration {
 	}
 
 	/**
-	 * The batch's images that have not ended, in index order, each started as it is read,
-	 * up to {@code concurrency} ahead of the chunk being written.
+	 * The batch's images that have not ended, in index order, each started as it is read
+	 * (unless the batch was cancelled or the execution is stopping), up to
+	 * {@code concurrency} ahead of the chunk being written.
 	 */
 	@Bean
 	@StepScope
 	public ImageReadAheadReader imageIngestImageReader(ImageIngestProperties properties, BlobStore imageIngestBlobStore,
 			ImageBatches imageBatches, ThreadPoolTaskExecutor imageIngestExecutor,
-			@Value("#{jobParameters['batchId']}") String batchId) {
+			@Value("#{jobParameters['batchId']}") String batchId,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImageIngestProperties.Fetch fetch = properties.fetch();
 		ImageDownloader downloader = new ImageDownloader(new UrlPolicy(fetch.allowedHosts()), fetch.connectTimeout(),
 				fetch.readTimeout(), fetch.maxRedirects(), fetch.maxBytes().toBytes());
 		ImageIngester ingester = new ImageIngester(downloader, new ImageInspector(properties.maxPixels()),
-				imageIngestBlobStore, imageBatches);
+				imageIngestBlobStore, imageBatches, stepExecution.getJobExecutionId());
 		return new ImageReadAheadReader(imageBatches, batchId, properties.chunkSize(), properties.concurrency(),
-				ingester::ingest, imageIngestExecutor);
+				ingester::ingest, imageIngestExecutor, ingester::discard,
+				() -> stepExecution.getStatus() == BatchStatus.STOPPED);
 	}
 
 	@Bean

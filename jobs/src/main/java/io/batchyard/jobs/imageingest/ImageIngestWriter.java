@@ -21,7 +21,9 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * transaction, records each outcome on its row (once: a replayed chunk changes nothing)
  * and announces the stored images on the queue. The messages are sent last, so a failed
  * send rolls the rows back and a restart sends them again (at least once; the trace id
- * tells duplicates).
+ * tells duplicates). An image the reader did not start (its batch was cancelled or the
+ * execution is stopping) is left as it is: pending, nothing stored, read again by a
+ * restart.
  */
 public class ImageIngestWriter implements ItemWriter<InFlightImage> {
 
@@ -47,14 +49,17 @@ public class ImageIngestWriter implements ItemWriter<InFlightImage> {
 	public void write(Chunk<? extends InFlightImage> chunk) {
 		List<ImageOutcome> outcomes = new ArrayList<>();
 		RuntimeException failure = null;
+		int notStarted = 0;
 		for (InFlightImage image : chunk) {
 			// Wait for every image before failing, so none is still being stored.
 			try {
 				ImageOutcome outcome = image.outcome().join();
-				if (outcome == null) {
-					throw new IllegalStateException(image + " was not ingested: its reader was closed");
+				if (outcome != null) {
+					outcomes.add(outcome);
 				}
-				outcomes.add(outcome);
+				else {
+					notStarted++;
+				}
 			}
 			catch (CompletionException | CancellationException ex) {
 				RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
@@ -69,24 +74,27 @@ public class ImageIngestWriter implements ItemWriter<InFlightImage> {
 		if (failure != null) {
 			throw failure;
 		}
+		if (chunk.isEmpty()) {
+			return;
+		}
+		String batchId = chunk.getItems().get(0).image().batchId();
 		List<OutboundMessage> stored = new ArrayList<>();
-		String batchId = null;
 		int completed = 0;
 		for (ImageOutcome outcome : outcomes) {
-			batchId = outcome.image().batchId();
 			if (this.batches.imageEnded(batchId, outcome) && outcome.completed()) {
 				stored.add(this.messages.of(outcome.image(), this.queueUrl.get()));
 				completed++;
 			}
 		}
-		if (batchId != null) {
+		if (!outcomes.isEmpty()) {
 			this.batches.touch(batchId);
 		}
 		if (!stored.isEmpty()) {
 			this.sender.send(stored);
 		}
 		logger.info("Wrote " + outcomes.size() + " image(s) of batch " + batchId + ": " + completed + " stored, "
-				+ (outcomes.size() - completed) + " failed or already recorded");
+				+ (outcomes.size() - completed) + " failed or already recorded"
+				+ ((notStarted > 0) ? "; " + notStarted + " not started (batch cancelled or execution stopping)" : ""));
 	}
 
 }

@@ -9,10 +9,12 @@ import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.NoSuchBlobException;
 
 /**
- * Ingests one image: gets its bytes (download or base64), checks they are a JPEG or PNG
- * within the limits, and stores them at {@code {trace_id}/{filename}}. An image whose
- * blob already exists was stored by an earlier, interrupted run (a blob is written whole
- * or not at all, and only after its checks passed): it is not fetched again.
+ * Ingests one image of one job execution: gets its bytes (download or base64), checks
+ * they are a JPEG or PNG within the limits, and stores them at
+ * {@code {trace_id}/{filename}}. An image whose blob already exists was stored by an
+ * earlier, interrupted run (a blob is written whole or not at all, and only after its
+ * checks passed): it is not fetched again. Nothing starts once the batch is cancelled or
+ * the execution is stopping ({@link ImageBatches#startImage}).
  * <p>
  * A rejected image is a failed outcome, never an exception; a failing blob store is an
  * exception, which fails the chunk so that a restart retries it.
@@ -29,25 +31,33 @@ public class ImageIngester {
 
 	private final ImageBatches batches;
 
-	public ImageIngester(ImageDownloader downloader, ImageInspector inspector, BlobStore blobs, ImageBatches batches) {
+	private final long jobExecutionId;
+
+	public ImageIngester(ImageDownloader downloader, ImageInspector inspector, BlobStore blobs, ImageBatches batches,
+			long jobExecutionId) {
 		this.downloader = downloader;
 		this.inspector = inspector;
 		this.blobs = blobs;
 		this.batches = batches;
+		this.jobExecutionId = jobExecutionId;
 	}
 
 	/**
-	 * Ingests an image.
+	 * Ingests an image, unless its batch was cancelled or the execution is stopping.
 	 * @param image the image
-	 * @return its outcome
+	 * @return its outcome, or {@code null} when it was not started
 	 */
 	public ImageOutcome ingest(ImageRow image) {
+		if (!this.batches.startImage(image.batchId(), image.index(), this.jobExecutionId)) {
+			logger.debug("Not started " + image + ": the batch was cancelled or execution " + this.jobExecutionId
+					+ " is stopping");
+			return null;
+		}
 		String key = image.processedPath();
 		if (this.blobs.exists(key)) {
 			logger.info("Already stored " + image + " at " + key + " (interrupted run): not fetched again");
 			return ImageOutcome.completed(image);
 		}
-		this.batches.imageStarted(image.batchId(), image.index());
 		try {
 			byte[] bytes = (image.sourceUrl() != null) ? this.downloader.download(image.sourceUrl())
 					: Base64Payload.decode(payload(image));
@@ -61,6 +71,28 @@ public class ImageIngester {
 			logger.info("Failed " + image + ": " + ex.getMessage());
 			return ImageOutcome.failed(image, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Discards an image that was started but whose outcome will never be recorded (read
+	 * ahead of a step that stopped): its blob is deleted, then its row goes back to
+	 * pending, so that an image shown pending never has a blob and a restart fetches it
+	 * like any other. If the blob cannot be deleted the row stays processing (and a
+	 * restart records the stored blob without fetching it again).
+	 * @param image the image
+	 * @return whether it went back to pending
+	 */
+	public boolean discard(ImageRow image) {
+		String key = image.processedPath();
+		try {
+			this.blobs.delete(key);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not delete blob " + key + " of " + image + ", discarded after a stop; it stays"
+					+ " processing and a restart records the stored image: " + ex.getMessage());
+			return false;
+		}
+		return this.batches.imageDiscarded(image.batchId(), image.index());
 	}
 
 	private String payload(ImageRow image) throws ImageRejectedException {

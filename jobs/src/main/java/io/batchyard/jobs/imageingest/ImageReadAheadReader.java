@@ -3,11 +3,15 @@ package io.batchyard.jobs.imageingest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,8 +30,18 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * and stored by then is not fetched again (its blob exists) and the others are fetched
  * once.
  * <p>
+ * An image is started only if its batch was not cancelled and its execution is not
+ * stopping (the ingester answers {@code null} otherwise): the step notices a stop only at
+ * its next chunk boundary, and images read ahead would otherwise keep starting until
+ * then. The position never passes an image handed to a chunk but not started, so a
+ * restart reads it again.
+ * <p>
  * On close (the step ends, fails or stops) images not started yet are not started and the
- * reader waits for those in flight, so no fetch outlives the step.
+ * reader waits for those in flight, so no fetch outlives the step. When the step stopped,
+ * the images it started ahead are discarded (blob deleted, back to pending): their
+ * outcomes will never be recorded, and an image shown pending must have nothing stored.
+ * When it failed they are kept (rows processing, blobs stored), so that the restart
+ * records a stored image without fetching it again.
  */
 public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 
@@ -47,9 +61,19 @@ public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 
 	private final Executor executor;
 
+	private final Predicate<ImageRow> discarder;
+
+	private final BooleanSupplier stepStopped;
+
 	private final Deque<ImageRow> page = new ArrayDeque<>();
 
 	private final Deque<InFlightImage> inFlight = new ArrayDeque<>();
+
+	/** Handed to chunks since the last {@link #update}, not yet known to have started. */
+	private final List<InFlightImage> handedOut = new ArrayList<>();
+
+	/** The position may not pass this: the image after it was handed out unstarted. */
+	private int resumeAfterAtMost = Integer.MAX_VALUE;
 
 	private volatile boolean closed;
 
@@ -65,11 +89,16 @@ public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 	 * @param batchId the batch to read
 	 * @param pageSize how many rows a query reads
 	 * @param window how many images may be in flight ahead of the chunk being read
-	 * @param ingester ingests one image (fetch, check, store)
+	 * @param ingester ingests one image (fetch, check, store); {@code null} when it did
+	 * not start it (the batch was cancelled or the execution is stopping)
 	 * @param executor the bounded executor images are ingested on
+	 * @param discarder discards an image started ahead whose outcome will not be recorded
+	 * (deletes its blob, puts it back to pending); {@code true} if it is pending now
+	 * @param stepStopped whether the step ended STOPPED (asked on close)
 	 */
 	public ImageReadAheadReader(ImageBatches batches, String batchId, int pageSize, int window,
-			Function<ImageRow, ImageOutcome> ingester, Executor executor) {
+			Function<ImageRow, ImageOutcome> ingester, Executor executor, Predicate<ImageRow> discarder,
+			BooleanSupplier stepStopped) {
 		if (pageSize < 1 || window < 1) {
 			throw new IllegalArgumentException("pageSize and window must be positive");
 		}
@@ -79,6 +108,8 @@ public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 		this.window = window;
 		this.ingester = ingester;
 		this.executor = executor;
+		this.discarder = discarder;
+		this.stepStopped = stepStopped;
 	}
 
 	@Override
@@ -86,6 +117,8 @@ public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 		this.closed = false;
 		this.page.clear();
 		this.inFlight.clear();
+		this.handedOut.clear();
+		this.resumeAfterAtMost = Integer.MAX_VALUE;
 		this.exhausted = false;
 		this.lastReturned = executionContext.containsKey(LAST_INDEX) ? executionContext.getInt(LAST_INDEX) : -1;
 		this.lastRead = this.lastReturned;
@@ -105,38 +138,66 @@ public class ImageReadAheadReader implements ItemStreamReader<InFlightImage> {
 			return null;
 		}
 		this.lastReturned = next.image().index();
+		this.handedOut.add(next);
 		fill();
 		return next;
 	}
 
+	/**
+	 * Saves the position: the last image handed to a chunk, or the one before the first
+	 * image handed out that was not started (or whose outcome is not known yet).
+	 */
 	@Override
 	public void update(ExecutionContext executionContext) {
-		executionContext.putInt(LAST_INDEX, this.lastReturned);
+		int position = this.lastReturned;
+		for (Iterator<InFlightImage> images = this.handedOut.iterator(); images.hasNext();) {
+			InFlightImage image = images.next();
+			CompletableFuture<ImageOutcome> outcome = image.outcome();
+			if (!outcome.isDone()) {
+				position = Math.min(position, image.image().index() - 1);
+				continue;
+			}
+			if (!outcome.isCompletedExceptionally() && outcome.join() == null) {
+				this.resumeAfterAtMost = Math.min(this.resumeAfterAtMost, image.image().index() - 1);
+			}
+			images.remove();
+		}
+		executionContext.putInt(LAST_INDEX, Math.min(position, this.resumeAfterAtMost));
 	}
 
 	@Override
 	public void close() {
 		this.closed = true;
-		List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
-		for (InFlightImage image : this.inFlight) {
-			pending.add(image.outcome());
-		}
+		List<InFlightImage> ahead = List.copyOf(this.inFlight);
 		this.inFlight.clear();
 		this.page.clear();
-		int waited = 0;
-		for (CompletableFuture<ImageOutcome> outcome : pending) {
-			try {
-				if (outcome.join() != null) {
-					waited++;
-				}
-			}
-			catch (CompletionException ex) {
-				waited++;
-			}
+		this.handedOut.clear();
+		// Waits for every image in flight: none outlives the step.
+		List<ImageRow> started = ahead.stream()
+			.filter(ImageReadAheadReader::started)
+			.map(InFlightImage::image)
+			.toList();
+		if (ahead.isEmpty()) {
+			return;
 		}
-		if (!pending.isEmpty()) {
-			logger.info("Batch " + this.batchId + ": reader closed with " + pending.size() + " image(s) read ahead, "
-					+ waited + " of them already started (not recorded: their rows are read again on a restart)");
+		if (!this.stepStopped.getAsBoolean()) {
+			logger.info("Batch " + this.batchId + ": reader closed with " + ahead.size() + " image(s) read ahead, "
+					+ started.size() + " of them started (not recorded: a restart records those stored without"
+					+ " fetching them again and fetches the others)");
+			return;
+		}
+		long discarded = started.stream().filter(this.discarder).count();
+		logger.info("Batch " + this.batchId + ": step stopped with " + ahead.size() + " image(s) read ahead, "
+				+ started.size() + " of them started; " + discarded + " discarded (blob deleted, back to pending)");
+	}
+
+	/** Waits for an image's outcome: whether it was started. */
+	private static boolean started(InFlightImage image) {
+		try {
+			return image.outcome().join() != null;
+		}
+		catch (CompletionException | CancellationException ex) {
+			return true;
 		}
 	}
 

@@ -14,6 +14,7 @@ import io.batchyard.readers.dynamodb.DynamoDbPagingItemReader;
 import io.batchyard.readers.dynamodb.DynamoDbPagingItemReaderBuilder;
 import io.batchyard.readers.sns.SnsPublisher;
 import io.batchyard.readers.sqs.SqsBatchSender;
+import io.batchyard.readers.sqs.SqsMaximumMessageSize;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -67,9 +68,19 @@ public class PostingestJobsConfiguration {
 		return new QueueRoute(properties.queues(), properties.attributePrefix());
 	}
 
+	/**
+	 * Each confirmer queue's {@code MaximumMessageSize}, read once for the rules (a
+	 * larger message is a skip) and the senders (a call's total stays under it).
+	 */
 	@Bean
-	public StateChangeRules postingestRules(QueueRoute postingestQueueRoute) {
-		return new StateChangeRules(postingestQueueRoute, new PostingestMessages());
+	public SqsMaximumMessageSize postingestMaximumMessageSize(SqsAsyncClient sqsAsyncClient) {
+		return new SqsMaximumMessageSize(sqsAsyncClient);
+	}
+
+	@Bean
+	public StateChangeRules postingestRules(QueueRoute postingestQueueRoute,
+			SqsMaximumMessageSize postingestMaximumMessageSize) {
+		return new StateChangeRules(postingestQueueRoute, new PostingestMessages(), postingestMaximumMessageSize::of);
 	}
 
 	@Bean
@@ -172,22 +183,25 @@ public class PostingestJobsConfiguration {
 
 	@Bean
 	public PostingestWriter postingestSweepWriter(SqsAsyncClient sqsAsyncClient, ObjectProvider<SnsClient> snsClient,
-			DynamoDbAsyncClient dynamoDbAsyncClient, PostingestProperties properties) {
-		return writer(sqsAsyncClient, snsClient, dynamoDbAsyncClient, properties);
+			DynamoDbAsyncClient dynamoDbAsyncClient, PostingestProperties properties,
+			SqsMaximumMessageSize postingestMaximumMessageSize) {
+		return writer(sqsAsyncClient, snsClient, dynamoDbAsyncClient, properties, postingestMaximumMessageSize);
 	}
 
 	@Bean
 	public PostingestWriter postingestResendWriter(SqsAsyncClient sqsAsyncClient, ObjectProvider<SnsClient> snsClient,
-			DynamoDbAsyncClient dynamoDbAsyncClient, PostingestProperties properties) {
-		return writer(sqsAsyncClient, snsClient, dynamoDbAsyncClient, properties);
+			DynamoDbAsyncClient dynamoDbAsyncClient, PostingestProperties properties,
+			SqsMaximumMessageSize postingestMaximumMessageSize) {
+		return writer(sqsAsyncClient, snsClient, dynamoDbAsyncClient, properties, postingestMaximumMessageSize);
 	}
 
 	private static PostingestWriter writer(SqsAsyncClient sqs, ObjectProvider<SnsClient> sns,
-			DynamoDbAsyncClient dynamoDb, PostingestProperties properties) {
+			DynamoDbAsyncClient dynamoDb, PostingestProperties properties, SqsMaximumMessageSize maxMessageSize) {
 		SqsBatchSender sender = SqsBatchSender.builder()
 			.client(sqs)
 			.maxAttempts(properties.sendAttempts())
 			.initialBackOff(properties.sendBackOff())
+			.maxMessageSize(maxMessageSize)
 			.build();
 		SnsPublisher publisher = (properties.topicArn() != null && !properties.topicArn().isBlank())
 				? SnsPublisher.builder().client(sns.getObject()).topicArn(properties.topicArn()).build() : null;

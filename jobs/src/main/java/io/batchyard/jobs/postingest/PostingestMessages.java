@@ -1,9 +1,11 @@
 package io.batchyard.jobs.postingest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+
+import io.batchyard.readers.sqs.SqsMessageSize;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -21,9 +23,6 @@ public final class PostingestMessages {
 
 	/** The last stage was confirmed. */
 	public static final String INGEST_COMPLETE = "preserve.digital.asset.ingest.complete";
-
-	/** The largest SQS message body. */
-	static final int MAX_SQS_BYTES = 262_144;
 
 	private final JsonMapper mapper;
 
@@ -114,16 +113,18 @@ public final class PostingestMessages {
 	}
 
 	/**
-	 * Why SQS cannot take a body, or {@code null} if it can: too large, or characters
-	 * outside those SQS allows (#x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000
-	 * to #x10FFFF).
+	 * Why a queue cannot take a body, or {@code null} if it can: larger than the queue's
+	 * maximum message size (counted as SQS counts it), or characters outside those SQS
+	 * allows (#x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF).
 	 * @param body the body
+	 * @param maxBytes the queue's maximum message size
 	 * @return the reason, or {@code null}
 	 */
-	static String unsendable(String body) {
-		int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-		if (bytes > MAX_SQS_BYTES) {
-			return "the message would be " + bytes + " bytes, over the SQS limit of " + MAX_SQS_BYTES;
+	static String unsendable(String body, int maxBytes) {
+		long bytes = SqsMessageSize.of(body, Map.of());
+		if (bytes > maxBytes) {
+			return "the message would be " + bytes + " bytes, over the queue's maximum message size of " + maxBytes
+					+ " bytes";
 		}
 		for (int i = 0; i < body.length();) {
 			int c = body.codePointAt(i);

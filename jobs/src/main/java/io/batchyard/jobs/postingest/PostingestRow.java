@@ -5,19 +5,20 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * One row of the state table, checked: the attributes the rules need are present and
- * strings.
+ * One row of the state table, checked: its key is present, and the attributes every rule
+ * reads are strings. The {@code input} (the payload for the first queue, JSON or not) is
+ * checked only by the rules that send it ({@link #requiredInput()}): a row that waits on
+ * its queue needs none.
  *
  * @param assetId the asset
  * @param batchId its ingest batch
- * @param input the payload for the first queue (JSON or not)
  * @param correlationId the ingest's correlation id, or {@code null}
  * @param queue the alias of the queue the row waits on, or {@code null} for a new row
  * @param lastQueued when it was last sent, or {@code null}
  * @param attributes every attribute, for the confirmation attributes
  */
-public record PostingestRow(String assetId, String batchId, String input, String correlationId, String queue,
-		String lastQueued, Map<String, AttributeValue> attributes) {
+public record PostingestRow(String assetId, String batchId, String correlationId, String queue, String lastQueued,
+		Map<String, AttributeValue> attributes) {
 
 	static final String ASSET_ID = "assetId";
 
@@ -37,12 +38,21 @@ public record PostingestRow(String assetId, String batchId, String input, String
 	 * Reads a row.
 	 * @param item the item's attributes
 	 * @return the row
-	 * @throws UnprocessableRowException if a required attribute is missing or any known
-	 * attribute is not a string
+	 * @throws UnprocessableRowException if its key is missing, or its key, correlation
+	 * id, queue or last-queued time is not a string
 	 */
 	public static PostingestRow from(Map<String, AttributeValue> item) {
-		return new PostingestRow(required(item, ASSET_ID), required(item, BATCH_ID), required(item, INPUT),
-				optional(item, CORRELATION_ID), optional(item, QUEUE), optional(item, LAST_QUEUED), Map.copyOf(item));
+		return new PostingestRow(required(item, ASSET_ID), required(item, BATCH_ID), optional(item, CORRELATION_ID),
+				optional(item, QUEUE), optional(item, LAST_QUEUED), Map.copyOf(item));
+	}
+
+	/**
+	 * The input, for a rule that sends it.
+	 * @return the input
+	 * @throws UnprocessableRowException if the row has none, or it is not a string
+	 */
+	public String requiredInput() {
+		return required(this.attributes, INPUT);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.batchyard.jobs.postingest;
 
 import java.time.Instant;
+import java.util.function.ToIntFunction;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -12,9 +13,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <li>its queue's confirmation attribute set: notify completion and delete it if that
  * queue is the last, otherwise send the confirmation value to the next queue and
  * notify;</li>
- * <li>otherwise it waits: nothing to do ({@code null}).</li>
+ * <li>otherwise it waits: nothing to do ({@code null}); it needs no {@code input}, so a
+ * waiting row without one is filtered by every sweep, not skipped by each again.</li>
  * </ul>
- * The resend rule sends the row's input again to the queue it waits on.
+ * The resend rule sends the row's input again to the queue it waits on. A row is
+ * unprocessable (a skip) only when a rule applies to it and cannot be carried out: no
+ * input to send, a queue that is not configured, a message its queue cannot take.
  */
 public class StateChangeRules {
 
@@ -22,9 +26,19 @@ public class StateChangeRules {
 
 	private final PostingestMessages messages;
 
-	public StateChangeRules(QueueRoute route, PostingestMessages messages) {
+	private final ToIntFunction<String> maxMessageSize;
+
+	/**
+	 * The rules.
+	 * @param route the queues
+	 * @param messages the message bodies
+	 * @param maxMessageSize each queue's maximum message size, by queue URL (a message
+	 * larger than its queue takes is a skip, not a failed send)
+	 */
+	public StateChangeRules(QueueRoute route, PostingestMessages messages, ToIntFunction<String> maxMessageSize) {
 		this.route = route;
 		this.messages = messages;
+		this.maxMessageSize = maxMessageSize;
 	}
 
 	/**
@@ -32,13 +46,15 @@ public class StateChangeRules {
 	 * @param row the row
 	 * @param now the time
 	 * @return the change, or {@code null} when the row waits on its queue
-	 * @throws UnprocessableRowException if no rule can process the row
+	 * @throws UnprocessableRowException if the rule that applies cannot be carried out
 	 */
 	public Transition sweep(PostingestRow row, Instant now) {
 		if (row.queue() == null) {
 			QueueRoute.Stage first = this.route.first();
-			return new Transition(row, Transition.Kind.ENQUEUE, first, send(row, first, row.input()), this.messages
-				.notification(row, PostingestMessages.INGEST_UPDATE, QueueRoute.INGESTED_PRESERVATION, now), null);
+			return new Transition(
+					row, Transition.Kind.ENQUEUE, first, send(row, first, row.requiredInput()), this.messages
+						.notification(row, PostingestMessages.INGEST_UPDATE, QueueRoute.INGESTED_PRESERVATION, now),
+					null);
 		}
 		QueueRoute.Stage current = stageOf(row);
 		AttributeValue confirmation = row.attributes().get(current.resultAttribute());
@@ -65,12 +81,13 @@ public class StateChangeRules {
 	 * The resend of a stale row: its input again, to the queue it waits on.
 	 * @param row the row
 	 * @return the change
-	 * @throws UnprocessableRowException if its queue is not configured or its message
-	 * cannot be sent
+	 * @throws UnprocessableRowException if its queue is not configured, it has no input,
+	 * or its message cannot be sent
 	 */
 	public Transition resend(PostingestRow row) {
 		QueueRoute.Stage current = stageOf(row);
-		return new Transition(row, Transition.Kind.RESEND, current, send(row, current, row.input()), null, null);
+		return new Transition(row, Transition.Kind.RESEND, current, send(row, current, row.requiredInput()), null,
+				null);
 	}
 
 	private QueueRoute.Stage stageOf(PostingestRow row) {
@@ -81,7 +98,7 @@ public class StateChangeRules {
 
 	private String send(PostingestRow row, QueueRoute.Stage stage, String payload) {
 		String body = this.messages.queueMessage(row, stage, payload);
-		String reason = PostingestMessages.unsendable(body);
+		String reason = PostingestMessages.unsendable(body, this.maxMessageSize.applyAsInt(stage.url()));
 		if (reason != null) {
 			throw new UnprocessableRowException(
 					"Row " + row.key() + ": queue " + stage.alias() + " cannot take it: " + reason);

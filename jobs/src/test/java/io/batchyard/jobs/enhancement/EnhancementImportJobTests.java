@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -30,7 +31,11 @@ import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = EnhancementTestApplication.class)
 @SpringBatchTest
+@ExtendWith(OutputCaptureExtension.class)
 abstract class EnhancementImportJobTests {
 
 	static final String BUCKET = "enhancements-" + UUID.randomUUID().toString().substring(0, 8);
@@ -248,6 +254,52 @@ abstract class EnhancementImportJobTests {
 			.isEqualTo("partial_failed");
 	}
 
+	Long importExecutionId() {
+		return this.jdbc.queryForObject("SELECT import_execution_id FROM robot_enhancement_batch WHERE id = ?",
+				Long.class, BATCH);
+	}
+
+	@Test
+	void theBatchRecordsItsImportExecutionAndTheLogSaysEnhancementAddedPerEntryAtDebugAndPerBatchAtInfo(
+			CapturedOutput output) throws Exception {
+		prepare(resultFile());
+		assertThat(importExecutionId()).isNull();
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		String writer = EnhancementResultWriter.class.getName();
+		logging.setLogLevel(writer, LogLevel.DEBUG);
+		JobExecution execution;
+		try {
+			execution = this.jobUtils.startJob(parameters());
+		}
+		finally {
+			logging.setLogLevel(writer, null);
+		}
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(importExecutionId()).isEqualTo(execution.getId());
+		assertThat(output).contains(
+				"enhancementImportJob execution " + execution.getId() + " imports robot enhancement batch " + BATCH);
+		assertThat(output).contains("Batch " + BATCH + ", entry 1, reference " + R1 + ": Enhancement added.")
+			.contains("Batch " + BATCH + ", entry 3, reference " + R2 + ": Could not fetch the full text")
+			.contains("Batch " + BATCH + ", entry 10: Entry 10 could not be parsed: the line is not valid UTF-8.");
+		assertThat(output.toString()
+			.lines()
+			.filter((line) -> line.contains(", entry ") && line.contains(": Enhancement added."))).singleElement()
+			.asString()
+			.contains("DEBUG");
+		assertThat(output).contains("Batch " + BATCH + ": Enhancement added. (1 of 14 entries); other entries:"
+				+ " 7 parse_failure, 1 not_in_batch, 1 duplicate, 1 robot_error, 1 discarded, 2 missing");
+
+		// A launch for a batch that is no longer importing fails in its reader and leaves
+		// the batch pointing at the execution that imported it.
+		JobExecution stray = this.jobUtils
+			.startJob(new JobParametersBuilder(parameters()).addLong("attempt", 2L).toJobParameters());
+		assertThat(stray.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(importExecutionId()).isEqualTo(execution.getId());
+		assertThat(output).contains("enhancementImportJob execution " + stray.getId() + ": robot enhancement batch "
+				+ BATCH + " is not importing (or does not exist); its import execution is left as it was");
+	}
+
 	@Test
 	void anEmptyFileReportsEveryRequestedReferenceAndFailsTheBatch() throws Exception {
 		prepare(new byte[0]);
@@ -305,6 +357,7 @@ abstract class EnhancementImportJobTests {
 			.containsExactly(1L, 3L, 4L, 5L, 6L);
 		assertThat(this.jdbc.queryForObject("SELECT status FROM robot_enhancement_batch", String.class))
 			.isEqualTo("importing");
+		assertThat(importExecutionId()).isEqualTo(failed.getId());
 		assertThat(Steps.of(failed, "importEnhancementsStep")
 			.getExecutionContext()
 			.getLong("enhancementImportResultReader.line")).isEqualTo(6);
@@ -312,6 +365,7 @@ abstract class EnhancementImportJobTests {
 		removeFault();
 		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(importExecutionId()).isEqualTo(restarted.getId());
 		assertThat(this.jobRepository.getJobInstances("enhancementImportJob", 0, 10)).hasSize(1);
 		assertThat(this.jobRepository.getJobExecutions(restarted.getJobInstance())).hasSize(2);
 		assertThat(Steps.of(restarted, "importEnhancementsStep").getReadCount()).isEqualTo(7);

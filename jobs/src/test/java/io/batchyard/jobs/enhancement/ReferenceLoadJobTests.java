@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.JobRepositoryTestUtils;
@@ -21,6 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@code referenceLoadJob} on the sample reference file (20 valid references, two bad
@@ -39,6 +41,7 @@ abstract class ReferenceLoadJobTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "4");
 		registry.add("batchyard.enhancements.storage.directory", () -> blobs.toString());
+		registry.add("batchyard.jobs.reference-load.allowed-directories", () -> SAMPLE.getParent().toString());
 	}
 
 	@Autowired
@@ -112,6 +115,18 @@ abstract class ReferenceLoadJobTests {
 		load("2");
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM reference", Integer.class)).isEqualTo(20);
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM enhancement", Integer.class)).isEqualTo(20);
+	}
+
+	@Test
+	void theJobRefusesFilesOutsideTheAllowedDirectoryWhateverThePathSays() {
+		for (String input : new String[] { "file:/etc/passwd", "file:" + SAMPLE.getParent() + "/../../pom.xml",
+				"file:" + SAMPLE.getParent() + "/../manifest-update/../../../../../../../etc/passwd" }) {
+			assertThatExceptionOfType(InvalidJobParametersException.class).as(input)
+				.isThrownBy(() -> this.referenceLoadJob.getJobParametersValidator()
+					.validate(new JobParametersBuilder().addString("input", input).toJobParameters()))
+				.withMessageContaining(
+						"is not in a directory listed in batchyard.jobs.reference-load.allowed-directories");
+		}
 	}
 
 	@Test

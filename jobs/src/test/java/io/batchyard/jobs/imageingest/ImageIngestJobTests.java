@@ -1,6 +1,7 @@
 package io.batchyard.jobs.imageingest;
 
 import io.batchyard.jobs.support.Steps;
+import io.batchyard.test.RepositoryFixture;
 import io.batchyard.test.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -327,6 +328,54 @@ abstract class ImageIngestJobTests {
 		assertThat(this.imageBatches.find(recent)).isPresent();
 		assertThat(this.imageBatches.find(running)).isPresent();
 		assertThat(this.imageBatches.images(running)).hasSize(2);
+	}
+
+	@Test
+	void anImageStartsOnlyWhileItsBatchIsProcessingAndItsExecutionRunsAndADiscardedOneLeavesNothingStored() {
+		String batch = UUID.randomUUID().toString();
+		List<ImageBatches.NewImage> submitted = List.of(url(batch, 0, "s0.png", "/s0.png"),
+				url(batch, 1, "s1.png", "/s1.png"), url(batch, 2, "s2.png", "/s2.png"));
+		this.imageBatches.create(batch, submitted);
+		RepositoryFixture fixture = new RepositoryFixture(this.jobRepository);
+		JobExecution execution = fixture.execution(
+				fixture.instance(ImageIngestJobConfiguration.JOB_NAME, parameters(batch)), BatchStatus.STARTED, null);
+		long id = execution.getId();
+
+		assertThat(this.imageBatches.startImage(batch, 0, id)).as("batch still pending").isFalse();
+		this.imageBatches.started(batch);
+		assertThat(this.imageBatches.startImage(batch, 0, id)).isTrue();
+		java.time.Instant firstStart = this.imageBatches.images(batch).get(0).startTime();
+		assertThat(firstStart).isNotNull();
+		// A restart starts an image left processing again, keeping its first start time.
+		assertThat(this.imageBatches.startImage(batch, 0, id)).isTrue();
+		assertThat(this.imageBatches.images(batch).get(0).startTime()).isEqualTo(firstStart);
+
+		execution.setStatus(BatchStatus.STOPPING);
+		this.jobRepository.update(execution);
+		assertThat(this.imageBatches.startImage(batch, 1, id)).as("execution stopping").isFalse();
+		execution.setStatus(BatchStatus.STARTED);
+		this.jobRepository.update(execution);
+		assertThat(this.imageBatches.startImage(batch, 1, id + 1000)).as("another execution").isFalse();
+		assertThat(this.imageBatches.startImage(batch, 1, id)).isTrue();
+		assertThat(this.imageBatches.cancel(batch)).isTrue();
+		assertThat(this.imageBatches.startImage(batch, 2, id)).as("batch cancelled").isFalse();
+		assertThat(this.imageBatches.images(batch)).extracting(ImageBatches.ImageRecord::status)
+			.containsExactly("processing", "processing", "pending");
+
+		String stored = submitted.get(1).traceId() + "/s1.png";
+		this.imageIngestBlobStore.write(stored, TestImages.png(2, 2));
+		ImageIngester ingester = new ImageIngester(null, null, this.imageIngestBlobStore, this.imageBatches, id);
+		ImageRow row = new ImageRow(batch, 1, "s1.png", submitted.get(1).sourceUrl(), null, submitted.get(1).traceId(),
+				submitted.get(1).groupId());
+
+		assertThat(ingester.discard(row)).isTrue();
+
+		assertThat(this.imageIngestBlobStore.exists(stored)).isFalse();
+		ImageBatches.ImageRecord discarded = this.imageBatches.images(batch).get(1);
+		assertThat(discarded.status()).isEqualTo("pending");
+		assertThat(discarded.startTime()).isNull();
+		assertThat(ingester.ingest(row)).as("not started: the batch is cancelled").isNull();
+		assertThat(images.findAll(getRequestedFor(urlPathEqualTo("/s1.png")))).isEmpty();
 	}
 
 	static JobParameters parameters(String batch) {

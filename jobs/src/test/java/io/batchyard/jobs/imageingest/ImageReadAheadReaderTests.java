@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +37,13 @@ class ImageReadAheadReaderTests {
 	private final List<Integer> ended = Collections.synchronizedList(new ArrayList<>());
 
 	private final Semaphore startedPermits = new Semaphore(0);
+
+	private final List<Integer> discarded = Collections.synchronizedList(new ArrayList<>());
+
+	/** Images the ingester refuses to start (as after a cancel). */
+	private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean stepStopped;
 
 	private JdbcTemplate jdbc;
 
@@ -73,9 +82,15 @@ class ImageReadAheadReaderTests {
 		return reader(pageSize, window, gate, this.executor);
 	}
 
-	/** Each image records its start, waits for the gate, records its end. */
+	/**
+	 * Each image records its start, waits for the gate, records its end; a refused one
+	 * does not start.
+	 */
 	private ImageReadAheadReader reader(int pageSize, int window, CountDownLatch gate, Executor executor) {
 		return new ImageReadAheadReader(this.batches, this.batch, pageSize, window, (image) -> {
+			if (this.refused.contains(image.index())) {
+				return null;
+			}
 			this.started.add(image.index());
 			this.startedPermits.release();
 			try {
@@ -86,7 +101,7 @@ class ImageReadAheadReaderTests {
 			}
 			this.ended.add(image.index());
 			return ImageOutcome.completed(image);
-		}, executor);
+		}, executor, (image) -> this.discarded.add(image.index()), () -> this.stepStopped);
 	}
 
 	@Test
@@ -171,6 +186,84 @@ class ImageReadAheadReaderTests {
 		assertThat(closing.isAlive()).isFalse();
 		assertThat(this.started).containsExactly(1);
 		assertThat(this.ended).containsExactly(1);
+	}
+
+	@Test
+	void thePositionNeverPassesAnImageHandedToAChunkButNotStarted() throws Exception {
+		CountDownLatch gate = new CountDownLatch(0);
+		// Image 3 is handed to the second chunk after a cancel: not started, not
+		// recorded.
+		this.refused.add(3);
+		ImageReadAheadReader reader = reader(10, 2, gate);
+		ExecutionContext context = new ExecutionContext();
+		reader.open(context);
+		List<InFlightImage> chunks = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			chunks.add(reader.read());
+		}
+		for (InFlightImage image : chunks) {
+			image.outcome().get(10, TimeUnit.SECONDS);
+		}
+		reader.update(context);
+		assertThat(context.getInt(ImageReadAheadReader.LAST_INDEX)).isEqualTo(2);
+		// Later chunks do not move it past image 3 either.
+		reader.read().outcome().get(10, TimeUnit.SECONDS);
+		reader.read().outcome().get(10, TimeUnit.SECONDS);
+		reader.update(context);
+		reader.close();
+		assertThat(context.getInt(ImageReadAheadReader.LAST_INDEX)).isEqualTo(2);
+		this.jdbc.update("UPDATE image_batch_images SET status = 'completed' WHERE idx IN (0, 1, 2, 4, 5)");
+
+		this.refused.clear();
+		ImageReadAheadReader restarted = reader(10, 2, gate);
+		restarted.open(context);
+		List<Integer> read = new ArrayList<>();
+		for (InFlightImage image = restarted.read(); image != null; image = restarted.read()) {
+			read.add(image.image().index());
+		}
+		restarted.close();
+
+		assertThat(read).containsExactly(3, 6, 7, 8, 9);
+	}
+
+	@Test
+	void afterAStopTheImagesStartedAheadAreDiscardedOnceTheirFetchesEnded() throws Exception {
+		CountDownLatch gate = new CountDownLatch(1);
+		this.refused.add(4);
+		ImageReadAheadReader reader = reader(10, 4, gate);
+		reader.open(new ExecutionContext());
+		InFlightImage first = reader.read();
+		// Image 0 for the chunk; 1, 2, 3 started ahead, 4 refused (the cancel came).
+		awaitStarted(4);
+		this.stepStopped = true;
+		Thread closing = new Thread(reader::close);
+		closing.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!reader.isClosed() && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(this.discarded).as("nothing discarded while its fetch is in flight").isEmpty();
+		gate.countDown();
+		closing.join(10_000);
+
+		assertThat(closing.isAlive()).isFalse();
+		assertThat(first.outcome().get(10, TimeUnit.SECONDS).completed()).isTrue();
+		assertThat(this.discarded).containsExactlyInAnyOrder(1, 2, 3);
+	}
+
+	@Test
+	void afterAFailureTheImagesStartedAheadAreKeptForTheRestart() throws Exception {
+		CountDownLatch gate = new CountDownLatch(0);
+		ImageReadAheadReader reader = reader(10, 3, gate);
+		reader.open(new ExecutionContext());
+		InFlightImage first = reader.read();
+		awaitStarted(4);
+
+		reader.close();
+
+		first.outcome().get(10, TimeUnit.SECONDS);
+		assertThat(this.discarded).isEmpty();
+		assertThat(this.ended).containsExactlyInAnyOrder(0, 1, 2, 3);
 	}
 
 	private void awaitStarted(int count) throws InterruptedException {

@@ -157,6 +157,36 @@ class PostingestSweepJobTests {
 	}
 
 	@Test
+	void aRowWaitingWithoutInputIsNotASkipInAnySweepWhileARuleThatFailsIsRecordedEachTime() throws Exception {
+		put("waiting-no-input", Map.of("queue", "CC", "lastQueued", "2026-11-01T00:00:00Z"));
+		put("waiting-tc-no-input", Map.of("queue", "TC", "firstQueued", "2026-11-01T00:00:00Z"));
+		put("new-no-input", Map.of("correlationId", "corr-9"));
+
+		for (String fireTime : List.of("2026-11-23T10:02:00Z", "2026-11-23T10:03:00Z")) {
+			JobExecution execution = this.jobUtils.startJob(parameters(fireTime));
+
+			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			StepExecution step = RepositoryFixture.onlyStep(execution);
+			assertThat(step.getReadCount()).isEqualTo(3);
+			assertThat(step.getFilterCount()).isEqualTo(2);
+			assertThat(step.getProcessSkipCount()).isEqualTo(1);
+			assertThat(step.getWriteCount()).isZero();
+			assertThat(this.jdbc.queryForList(
+					"SELECT ITEM_KEY, REASON FROM BATCHYARD_SKIPPED_ITEM" + " WHERE JOB_EXECUTION_ID = ?",
+					execution.getId()))
+				.extracting((row) -> row.get("ITEM_KEY") + ": " + row.get("REASON"))
+				.containsExactly("new-no-input/TDR_1: Row new-no-input/TDR_1 has no 'input' attribute");
+		}
+		assertThat(this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM BATCHYARD_SKIPPED_ITEM WHERE ITEM_KEY LIKE" + " 'waiting%'", Integer.class))
+			.isZero();
+		assertThat(attribute("waiting-no-input", "lastQueued")).isEqualTo("2026-11-01T00:00:00Z");
+		assertThat(PostingestServers.drain(cc())).isEmpty();
+		assertThat(PostingestServers.drain(tc())).isEmpty();
+		assertThat(PostingestServers.sns().published()).isEmpty();
+	}
+
+	@Test
 	void restartAfterAnSnsOutageResendsOnlyTheChunkInFlight() throws Exception {
 		for (int i = 0; i < 10; i++) {
 			put("asset-" + i, Map.of("input", "{\"n\":" + i + "}"));

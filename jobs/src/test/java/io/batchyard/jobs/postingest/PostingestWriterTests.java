@@ -59,7 +59,7 @@ class PostingestWriterTests {
 				List.of(new PostingestProperties.Queue("CC", 1, cc, null, null),
 						new PostingestProperties.Queue("TC", 2, cc.replace("writer-cc", "writer-tc"), null, null)),
 				"result_");
-		StateChangeRules rules = new StateChangeRules(route, new PostingestMessages());
+		StateChangeRules rules = new StateChangeRules(route, new PostingestMessages(), (url) -> 262_144);
 		for (String asset : List.of("a", "b", "c")) {
 			PostingestServers.put(TABLE, Map.of("assetId", asset, "batchId", "B", "input", "{}", "queue", "CC",
 					"lastQueued", "2026-01-01T00:00:00Z"));

@@ -49,6 +49,11 @@ class EnhancementsWebConfiguration {
 	}
 
 	@Bean
+	RobotNonces robotNonces(DataSource dataSource) {
+		return new RobotNonces(new JdbcTemplate(dataSource), Clock.systemUTC());
+	}
+
+	@Bean
 	BlobUrlSigner enhancementUrlSigner(EnhancementsProperties properties,
 			@Value("${batchyard.enhancements.public-url:http://localhost:${server.port:8080}}") URI publicUrl,
 			@Value("${batchyard.enhancements.url-signing-key:}") String signingKey) {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.batchyard.launcher.api.ApiError;
 import jakarta.servlet.FilterChain;
@@ -28,8 +29,9 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a robot by its request signature ({@link RobotSignature}); anything else
- * gets 401 with a JSON error, whoever else the caller may be.
+ * Authenticates a robot by its request signature ({@link RobotSignature}) and refuses a
+ * request whose nonce was used before ({@link RobotNonces}); anything else gets 401 with
+ * a JSON error, whoever else the caller may be.
  */
 public class RobotAuthenticationFilter extends OncePerRequestFilter {
 
@@ -40,12 +42,18 @@ public class RobotAuthenticationFilter extends OncePerRequestFilter {
 
 	private static final int MAX_BODY = 1024 * 1024;
 
+	/** URL-safe characters, long enough for a random UUID and short enough to index. */
+	private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._~-]{16,128}");
+
 	private final RobotsProperties robots;
+
+	private final RobotNonces nonces;
 
 	private final Clock clock;
 
-	public RobotAuthenticationFilter(RobotsProperties robots, Clock clock) {
+	public RobotAuthenticationFilter(RobotsProperties robots, RobotNonces nonces, Clock clock) {
 		this.robots = robots;
+		this.nonces = nonces;
 		this.clock = clock;
 	}
 
@@ -55,9 +63,16 @@ public class RobotAuthenticationFilter extends OncePerRequestFilter {
 		String authorization = request.getHeader("Authorization");
 		String clientId = request.getHeader("X-Client-Id");
 		String timestamp = request.getHeader("X-Request-Timestamp");
-		if (authorization == null || !authorization.startsWith("Signature ") || clientId == null || timestamp == null) {
-			unauthorized(response, "Robot authentication required: Authorization: Signature <hmac>, X-Client-Id and"
-					+ " X-Request-Timestamp");
+		String nonce = request.getHeader("X-Request-Nonce");
+		if (authorization == null || !authorization.startsWith("Signature ") || clientId == null || timestamp == null
+				|| nonce == null) {
+			unauthorized(response, "Robot authentication required: Authorization: Signature <hmac>, X-Client-Id,"
+					+ " X-Request-Timestamp and X-Request-Nonce");
+			return;
+		}
+		if (!NONCE.matcher(nonce).matches()) {
+			unauthorized(response, "X-Request-Nonce must be 16 to 128 characters of A-Z, a-z, 0-9, '.', '_', '~'"
+					+ " or '-' (a random UUID, new for every request)");
 			return;
 		}
 		RobotsProperties.Robot robot = this.robots.clients().get(clientId);
@@ -86,13 +101,22 @@ public class RobotAuthenticationFilter extends OncePerRequestFilter {
 		String pathAndQuery = request.getRequestURI()
 				+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : "");
 		String expected = RobotSignature.sign(robot.secret(), request.getMethod(), pathAndQuery, body, clientId,
-				timestamp);
+				timestamp, nonce);
 		String given = authorization.substring("Signature ".length()).trim();
 		if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
 				given.getBytes(StandardCharsets.US_ASCII))) {
 			logger.warn("Robot request with an invalid signature: client " + clientId + ", " + request.getMethod() + " "
 					+ request.getRequestURI());
 			unauthorized(response, "Unknown robot or invalid signature");
+			return;
+		}
+		// Remembered only once the signature holds, so nobody without the secret can fill
+		// the table. Kept for twice the accepted skew: another node's clock may be off
+		// too.
+		if (!this.nonces.firstUse(clientId, nonce, sent.plus(this.robots.maxClockSkew().multipliedBy(2)))) {
+			logger.warn("Replayed robot request refused: client " + clientId + ", nonce " + nonce + ", "
+					+ request.getMethod() + " " + request.getRequestURI());
+			unauthorized(response, "Replayed request: this X-Request-Nonce was already used");
 			return;
 		}
 		SecurityContextImpl context = new SecurityContextImpl(UsernamePasswordAuthenticationToken

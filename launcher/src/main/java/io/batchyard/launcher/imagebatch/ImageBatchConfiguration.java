@@ -34,8 +34,8 @@ class ImageBatchConfiguration implements WebSocketConfigurer {
 
 	private final ImageBatchProgressHandler progressHandler;
 
-	ImageBatchConfiguration(ImageBatches imageBatches, ImageBatchApiProperties properties) {
-		this.progressHandler = new ImageBatchProgressHandler(imageBatches, properties.websocket());
+	ImageBatchConfiguration(ImageBatchStates imageBatchStates, ImageBatchApiProperties properties) {
+		this.progressHandler = new ImageBatchProgressHandler(imageBatchStates, properties.websocket());
 	}
 
 	@Override
@@ -52,10 +52,10 @@ class ImageBatchConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
-	ImageBatchService imageBatchService(ImageBatches imageBatches, BlobStore imageIngestBlobStore,
-			JobLaunchService launchService, JobRepository jobRepository,
+	ImageBatchService imageBatchService(ImageBatches imageBatches, ImageBatchStates imageBatchStates,
+			BlobStore imageIngestBlobStore, JobLaunchService launchService, JobRepository jobRepository,
 			PlatformTransactionManager transactionManager) {
-		return new ImageBatchService(imageBatches, imageIngestBlobStore, launchService, jobRepository,
+		return new ImageBatchService(imageBatches, imageBatchStates, imageIngestBlobStore, launchService, jobRepository,
 				new TransactionTemplate(transactionManager));
 	}
 

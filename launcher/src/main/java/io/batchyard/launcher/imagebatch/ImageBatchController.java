@@ -4,16 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.batchyard.jobs.imageingest.ImageBatches;
-import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
-import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
 import io.batchyard.launcher.api.ApiError;
+import io.batchyard.launcher.imagebatch.ImageBatchStates.ImageBatchState;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
@@ -37,15 +35,15 @@ class ImageBatchController {
 
 	private final ImageBatchService service;
 
-	private final ImageBatches batches;
+	private final ImageBatchStates states;
 
 	private final JsonMapper json;
 
 	private final long maxRequestBytes;
 
-	ImageBatchController(ImageBatchService service, ImageBatches batches, ImageBatchApiProperties properties) {
+	ImageBatchController(ImageBatchService service, ImageBatchStates states, ImageBatchApiProperties properties) {
 		this.service = service;
-		this.batches = batches;
+		this.states = states;
 		this.json = JsonMapper.shared();
 		this.maxRequestBytes = properties.maxRequestSize().toBytes();
 	}
@@ -62,25 +60,19 @@ class ImageBatchController {
 
 	@GetMapping
 	ImageBatchViews.BatchList list() {
-		Map<String, List<ImageRecord>> images = this.batches.allImages();
-		List<ImageBatchViews.Batch> views = this.batches.list()
-			.stream()
-			.map((batch) -> ImageBatchViews.Batch.of(batch, images.getOrDefault(batch.id(), List.of())))
-			.toList();
+		List<ImageBatchViews.Batch> views = this.states.list().stream().map(ImageBatchViews.Batch::of).toList();
 		return new ImageBatchViews.BatchList(views, views.size());
 	}
 
 	@GetMapping("/{id}")
 	ImageBatchViews.Batch get(@PathVariable String id) {
-		ImageBatch batch = find(id);
-		return ImageBatchViews.Batch.of(batch, this.batches.images(batch.id()));
+		return ImageBatchViews.Batch.of(find(id));
 	}
 
 	@DeleteMapping("/{id}")
 	ImageBatchViews.Batch cancel(@PathVariable String id) {
 		find(id);
-		ImageBatch batch = this.service.cancel(id);
-		return ImageBatchViews.Batch.of(batch, this.batches.images(id));
+		return ImageBatchViews.Batch.of(this.service.cancel(id));
 	}
 
 	/**
@@ -95,11 +87,11 @@ class ImageBatchController {
 			.body(new ApiError("Method not allowed", HttpStatus.METHOD_NOT_ALLOWED.value()));
 	}
 
-	private ImageBatch find(String id) {
+	private ImageBatchState find(String id) {
 		if (!isUuid(id)) {
 			throw ImageBatchException.notFound(id);
 		}
-		return this.batches.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
+		return this.states.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
 	}
 
 	static boolean isUuid(String id) {

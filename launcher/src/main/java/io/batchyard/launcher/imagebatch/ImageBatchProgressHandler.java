@@ -20,9 +20,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
+import io.batchyard.launcher.imagebatch.ImageBatchStates.ImageBatchState;
 import io.batchyard.launcher.imagebatch.ImageBatchViews.Update;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -43,11 +43,15 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * {@code WS /api/v1/batch/{job_id}/ws}: a subscriber first gets the batch's current state
  * ({@code progress}, and {@code job_complete} when it already ended), then an
  * {@code image_complete} for every image that ends, a {@code progress} whenever the
- * counts or the status change, and a {@code job_complete} when the batch ends, after
- * which the server closes the connection. Progress is read from the database, not pushed
- * by the job: the node that serves a subscriber need not be the one that runs the job.
- * The server pings; a connection from which nothing arrived (pong or message) for the
- * idle timeout is closed. A text {@code ping} is answered with {@code {"type":"pong"}}.
+ * counts or the status change, and a {@code job_complete} when the batch ends. Progress
+ * is read from the database, not pushed by the job: the node that serves a subscriber
+ * need not be the one that runs the job.
+ * <p>
+ * As in the original service, the server never hangs up on a client that is still there:
+ * after {@code job_complete} it sends no more progress, but keeps the connection open,
+ * answering pings, until the client closes it or nothing (pong or message) arrived for
+ * the idle timeout. The server pings every subscriber. A text {@code ping} is answered
+ * with {@code {"type":"pong"}}.
  */
 class ImageBatchProgressHandler extends TextWebSocketHandler implements DisposableBean {
 
@@ -57,7 +61,7 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 
 	private static final String WS_SUFFIX = "/ws";
 
-	private final ImageBatches batches;
+	private final ImageBatchStates states;
 
 	private final ImageBatchApiProperties.WebSocket settings;
 
@@ -71,8 +75,8 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 		return thread;
 	});
 
-	ImageBatchProgressHandler(ImageBatches batches, ImageBatchApiProperties.WebSocket settings) {
-		this.batches = batches;
+	ImageBatchProgressHandler(ImageBatchStates states, ImageBatchApiProperties.WebSocket settings) {
+		this.states = states;
 		this.settings = settings;
 		long poll = settings.pollInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this::pollAll, poll, poll, TimeUnit.MILLISECONDS);
@@ -92,7 +96,7 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 					WebSocketHandler wsHandler, Map<String, Object> attributes) {
 				String id = batchId(request.getURI());
 				if (id == null || !ImageBatchController.isUuid(id)
-						|| ImageBatchProgressHandler.this.batches.find(id).isEmpty()) {
+						|| ImageBatchProgressHandler.this.states.find(id).isEmpty()) {
 					response.setStatusCode(HttpStatus.NOT_FOUND);
 					return false;
 				}
@@ -122,10 +126,16 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 		String id = (String) session.getAttributes().get(BATCH);
 		Subscriber subscriber = new Subscriber(id,
 				new ConcurrentWebSocketSessionDecorator(session, 10_000, 1024 * 1024));
-		this.subscribers.put(session.getId(), subscriber);
 		logger.debug("WebSocket " + session.getId() + " subscribed to image batch " + id);
-		// The current state first; from then on, changes.
-		this.scheduler.execute(() -> poll(subscriber, true));
+		// The current state first, before the client's first message is handled (the
+		// container dispatches none until this returns) and before any poll sees the
+		// subscriber; from then on, changes.
+		update(subscriber, snapshot(id), true);
+		this.subscribers.put(session.getId(), subscriber);
+		if (!session.isOpen()) {
+			// Closed meanwhile: afterConnectionClosed ran before the put.
+			this.subscribers.remove(session.getId());
+		}
 	}
 
 	@Override
@@ -167,10 +177,14 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 						"Inactive for " + Duration.ofMillis(subscriber.idleFor()).toSeconds() + " s"));
 				continue;
 			}
+			if (subscriber.done) {
+				// Got job_complete: nothing more to read for it, only pings to answer.
+				continue;
+			}
 			byBatch.computeIfAbsent(subscriber.batchId, (id) -> new ArrayList<>()).add(subscriber);
 		}
 		byBatch.forEach((batchId, followers) -> {
-			Snapshot snapshot;
+			Optional<ImageBatchState> snapshot;
 			try {
 				snapshot = snapshot(batchId);
 			}
@@ -189,60 +203,51 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 		});
 	}
 
-	private void poll(Subscriber subscriber, boolean first) {
-		update(subscriber, snapshot(subscriber.batchId), first);
+	/** The batch and its images as they are shown now; empty when the batch is gone. */
+	private Optional<ImageBatchState> snapshot(String batchId) {
+		return this.states.find(batchId);
 	}
 
-	/** The batch and its images as they are now; no images when the batch is gone. */
-	private Snapshot snapshot(String batchId) {
-		Optional<ImageBatch> batch = this.batches.find(batchId);
-		return new Snapshot(batch.orElse(null),
-				batch.map((found) -> this.batches.images(found.id())).orElse(List.of()));
-	}
-
-	private record Snapshot(ImageBatch batch, List<ImageRecord> images) {
-
-	}
-
-	private void update(Subscriber subscriber, Snapshot snapshot, boolean first) {
-		ImageBatch batch = snapshot.batch();
-		if (batch == null) {
+	private void update(Subscriber subscriber, Optional<ImageBatchState> snapshot, boolean first) {
+		if (snapshot.isEmpty()) {
 			subscriber.close(CloseStatus.GOING_AWAY);
 			return;
 		}
+		ImageBatchState shown = snapshot.get();
+		ImageBatch batch = shown.batch();
 		String state = batch.status() + "/" + batch.completed() + "/" + batch.failed();
 		synchronized (subscriber) {
 			if (subscriber.done) {
 				return;
 			}
 			if (first) {
-				snapshot.images()
+				shown.images()
 					.stream()
 					.filter(ImageRecord::ended)
 					.forEach((image) -> subscriber.ended.add(image.index()));
-				subscriber.send(update("progress", batch, null));
+				subscriber.send(update("progress", shown, null));
 			}
 			else {
-				for (ImageRecord image : snapshot.images()) {
+				for (ImageRecord image : shown.images()) {
 					if (image.ended() && subscriber.ended.add(image.index())) {
-						subscriber.send(update("image_complete", batch, image));
+						subscriber.send(update("image_complete", shown, image));
 					}
 				}
 				if (!state.equals(subscriber.lastState)) {
-					subscriber.send(update("progress", batch, null));
+					subscriber.send(update("progress", shown, null));
 				}
 			}
 			subscriber.lastState = state;
 			if (batch.ended()) {
-				subscriber.send(update("job_complete", batch, null));
+				// The connection stays: the client leaves, or the idle timeout closes it.
+				subscriber.send(update("job_complete", shown, null));
 				subscriber.done = true;
-				subscriber.close(CloseStatus.NORMAL);
 			}
 		}
 	}
 
-	private String update(String type, ImageBatch batch, ImageRecord image) {
-		return this.json.writeValueAsString(Update.of(type, batch, image));
+	private String update(String type, ImageBatchState state, ImageRecord image) {
+		return this.json.writeValueAsString(Update.of(type, state, image));
 	}
 
 	private void pingAll() {
@@ -278,7 +283,8 @@ class ImageBatchProgressHandler extends TextWebSocketHandler implements Disposab
 
 		private String lastState;
 
-		private boolean done;
+		/** Got {@code job_complete}: no more reads, only pings (set under its lock). */
+		private volatile boolean done;
 
 		private volatile long lastActivity = System.nanoTime();
 

@@ -14,6 +14,7 @@ import io.batchyard.jobs.imageingest.FileNames;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
 import io.batchyard.jobs.imageingest.ImageIngestJobConfiguration;
+import io.batchyard.launcher.imagebatch.ImageBatchStates.ImageBatchState;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
@@ -36,6 +37,8 @@ class ImageBatchService {
 
 	private final ImageBatches batches;
 
+	private final ImageBatchStates states;
+
 	private final BlobStore blobs;
 
 	private final JobLaunchService launchService;
@@ -44,9 +47,10 @@ class ImageBatchService {
 
 	private final TransactionTemplate transaction;
 
-	ImageBatchService(ImageBatches batches, BlobStore blobs, JobLaunchService launchService,
+	ImageBatchService(ImageBatches batches, ImageBatchStates states, BlobStore blobs, JobLaunchService launchService,
 			JobRepository jobRepository, TransactionTemplate transaction) {
 		this.batches = batches;
+		this.states = states;
 		this.blobs = blobs;
 		this.launchService = launchService;
 		this.jobRepository = jobRepository;
@@ -91,17 +95,22 @@ class ImageBatchService {
 	}
 
 	/**
-	 * Cancels a batch: marks it cancelled, then stops its job, which ends after the chunk
-	 * in flight; images not processed stay pending.
+	 * Cancels a batch: marks it cancelled, which no image starts after (the job checks as
+	 * each image starts), then stops its job, which ends after the chunk in flight;
+	 * images not processed stay pending.
 	 * @param id the batch id
 	 * @return the batch now
 	 */
-	ImageBatch cancel(String id) {
-		ImageBatch batch = this.batches.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
+	ImageBatchState cancel(String id) {
+		ImageBatch batch = this.states.find(id).orElseThrow(() -> ImageBatchException.notFound(id)).batch();
 		if (batch.ended()) {
 			throw new ImageBatchException(HttpStatus.CONFLICT, "Job already " + batch.status() + ": " + id);
 		}
-		this.batches.cancel(id);
+		if (!this.batches.cancel(id)) {
+			// It ended (or was cancelled) since it was read.
+			ImageBatch now = this.batches.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
+			throw new ImageBatchException(HttpStatus.CONFLICT, "Job already " + now.status() + ": " + id);
+		}
 		JobExecution execution = this.jobRepository.getLastJobExecution(ImageIngestJobConfiguration.JOB_NAME,
 				new JobParametersBuilder().addString(ImageIngestJobConfiguration.BATCH_ID, id).toJobParameters());
 		if (execution != null && execution.isRunning()) {
@@ -115,7 +124,7 @@ class ImageBatchService {
 			}
 		}
 		logger.info("Image batch " + id + " cancelled");
-		return this.batches.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
+		return this.states.find(id).orElseThrow(() -> ImageBatchException.notFound(id));
 	}
 
 	record Submitted(String id, Instant createdAt, int images) {

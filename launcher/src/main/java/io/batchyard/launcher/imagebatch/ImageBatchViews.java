@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageBatch;
 import io.batchyard.jobs.imageingest.ImageBatches.ImageRecord;
+import io.batchyard.launcher.imagebatch.ImageBatchStates.ImageBatchState;
 
 /**
  * The JSON of the image batch API, field for field as the original service documented it.
@@ -28,16 +29,21 @@ final class ImageBatchViews {
 
 	}
 
+	/**
+	 * A batch. {@code error} (the seed's field for why something failed) is there only
+	 * when the batch failed because its job execution ended unfinished.
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Batch(@JsonProperty("job_id") String jobId, String status, @JsonProperty("total_images") int totalImages,
-			int completed, int failed, double progress, List<Image> images,
+			int completed, int failed, double progress, String error, List<Image> images,
 			@JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt,
 			@JsonProperty("completed_at") String completedAt) {
 
-		static Batch of(ImageBatch batch, List<ImageRecord> images) {
+		static Batch of(ImageBatchState state) {
+			ImageBatch batch = state.batch();
 			return new Batch(batch.id(), batch.status(), batch.total(), batch.completed(), batch.failed(),
-					batch.progress(), images.stream().map(Image::of).toList(), time(batch.createdAt()),
-					time(batch.updatedAt()), time(batch.completedAt()));
+					batch.progress(), state.error(), state.images().stream().map(Image::of).toList(),
+					time(batch.createdAt()), time(batch.updatedAt()), time(batch.completedAt()));
 		}
 
 	}
@@ -64,11 +70,12 @@ final class ImageBatchViews {
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Update(String type, @JsonProperty("job_id") String jobId, String status, double progress, int completed,
-			int failed, @JsonProperty("total_images") int totalImages, Image image, String timestamp) {
+			int failed, @JsonProperty("total_images") int totalImages, String error, Image image, String timestamp) {
 
-		static Update of(String type, ImageBatch batch, ImageRecord image) {
+		static Update of(String type, ImageBatchState state, ImageRecord image) {
+			ImageBatch batch = state.batch();
 			return new Update(type, batch.id(), batch.status(), batch.progress(), batch.completed(), batch.failed(),
-					batch.total(), (image != null) ? Image.of(image) : null, time(Instant.now()));
+					batch.total(), state.error(), (image != null) ? Image.of(image) : null, time(Instant.now()));
 		}
 
 	}

@@ -327,6 +327,17 @@ public class JobLaunchService {
 	}
 
 	/**
+	 * What becomes of an execution's work: it goes on, it completed, or it ended
+	 * unfinished and nothing resumes it on its own. The one place the views of a job's
+	 * own records (an image batch's status) take it from.
+	 * @param execution the execution (for an instance's work, its last one)
+	 * @return its fate
+	 */
+	public ExecutionFate fate(JobExecution execution) {
+		return ExecutionFate.of(execution, () -> state(execution));
+	}
+
+	/**
 	 * Stops taking new launches (shutdown).
 	 */
 	public void refuseNewLaunches() {

@@ -1,14 +1,18 @@
 package io.batchyard.launcher.security;
 
 import io.batchyard.launcher.enhancements.RobotAuthenticationFilter;
+import io.batchyard.launcher.enhancements.RobotNonces;
 import io.batchyard.launcher.enhancements.RobotsProperties;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +39,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
@@ -96,6 +101,19 @@ class SecurityConfiguration {
 		return new InMemoryUserDetailsManager(users);
 	}
 
+	@Bean
+	LoginThrottle loginThrottle(LoginThrottleProperties properties, Clock clock) {
+		return new LoginThrottle(properties, clock);
+	}
+
+	@Bean
+	PasswordLogins passwordLogins(UserDetailsService userDetailsService, PasswordEncoder passwordEncoder,
+			LoginThrottle loginThrottle, BasicAuthCacheProperties basicAuthCache, MeterRegistry meterRegistry,
+			Clock clock) {
+		return new PasswordLogins(userDetailsService, passwordEncoder, loginThrottle, basicAuthCache, meterRegistry,
+				clock);
+	}
+
 	/**
 	 * The API and the actuator: every request carries its credentials (Basic or bearer)
 	 * and no session or cookie is created or honoured. CSRF exploits a browser sending a
@@ -104,8 +122,14 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	@Order(1)
-	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, PasswordLogins passwordLogins)
+			throws Exception {
 		AuthenticationEntryPoint entryPoint = (request, response, ex) -> {
+			if (ex instanceof LoginThrottledException throttled) {
+				response.setHeader("Retry-After", String.valueOf(throttled.getRetryAfterSeconds()));
+				json(response, 429, throttled.getMessage());
+				return;
+			}
 			response.setHeader("WWW-Authenticate", "Basic realm=\"batchyard\"");
 			json(response, HttpServletResponse.SC_UNAUTHORIZED,
 					"Authentication required: use HTTP Basic or a bearer token");
@@ -123,6 +147,7 @@ class SecurityConfiguration {
 				.hasRole(Role.OPERATOR.name()))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
+			.authenticationManager(passwordLogins.api())
 			.httpBasic((basic) -> basic.authenticationEntryPoint(entryPoint))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
@@ -137,14 +162,15 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	@Order(0)
-	SecurityFilterChain robotSecurity(HttpSecurity http, RobotsProperties robots) throws Exception {
+	SecurityFilterChain robotSecurity(HttpSecurity http, RobotsProperties robots, RobotNonces robotNonces)
+			throws Exception {
 		http.securityMatcher("/robot-enhancement-batches", "/robot-enhancement-batches/**")
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("ROBOT"))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response,
 					ex) -> json(response, HttpServletResponse.SC_UNAUTHORIZED, "Robot authentication required")))
-			.addFilterBefore(new RobotAuthenticationFilter(robots, java.time.Clock.systemUTC()),
+			.addFilterBefore(new RobotAuthenticationFilter(robots, robotNonces, java.time.Clock.systemUTC()),
 					BasicAuthenticationFilter.class);
 		return http.build();
 	}
@@ -165,11 +191,14 @@ class SecurityConfiguration {
 
 	/**
 	 * The dashboard: form login, a session, and a CSRF token in every state-changing
-	 * form.
+	 * form. A throttled login goes back to the form with its own message.
 	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain dashboardSecurity(HttpSecurity http) throws Exception {
+	SecurityFilterChain dashboardSecurity(HttpSecurity http, PasswordLogins passwordLogins) throws Exception {
+		ExceptionMappingAuthenticationFailureHandler failures = new ExceptionMappingAuthenticationFailureHandler();
+		failures.setDefaultFailureUrl("/login?error");
+		failures.setExceptionMappings(Map.of(LoginThrottledException.class.getName(), "/login?throttled"));
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/login", "/error", "/dashboard.css", "/dashboard.js", "/favicon.ico")
 			.permitAll()
@@ -177,7 +206,8 @@ class SecurityConfiguration {
 			.hasRole(Role.VIEWER.name())
 			.anyRequest()
 			.hasRole(Role.OPERATOR.name()))
-			.formLogin((form) -> form.loginPage("/login").permitAll())
+			.authenticationManager(passwordLogins.dashboard())
+			.formLogin((form) -> form.loginPage("/login").failureHandler(failures).permitAll())
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		return http.build();
 	}

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -54,12 +55,16 @@ class EnhancementApiTests {
 	@TempDir
 	static Path blobs;
 
+	/** The sample reference file's directory, the tests run in {@code launcher/}. */
+	static final Path SAMPLES = Path.of("..", "sample-data", "enhancements");
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("batchyard.robots.clients.robot-1.secret", () -> SECRET);
 		registry.add("batchyard.robots.clients.robot-2.secret", () -> SECRET + "-2");
 		registry.add("batchyard.enhancements.storage.type", () -> "local");
 		registry.add("batchyard.enhancements.storage.directory", () -> blobs.toString());
+		registry.add("batchyard.jobs.reference-load.allowed-directories", () -> SAMPLES.toString());
 	}
 
 	@Autowired
@@ -86,6 +91,7 @@ class EnhancementApiTests {
 	@AfterEach
 	void clear() {
 		this.repositoryUtils.removeJobExecutions();
+		this.jdbc.update("DELETE FROM robot_request_nonce");
 		this.jdbc.update("DELETE FROM robot_result_validation_entry");
 		this.jdbc.update("DELETE FROM enhancement");
 		this.jdbc.update("UPDATE pending_enhancement SET retry_of = NULL");
@@ -97,14 +103,20 @@ class EnhancementApiTests {
 
 	static MockHttpServletRequestBuilder signed(MockHttpServletRequestBuilder request, String method, String path,
 			String query, String body, String robot, String secret) {
-		String timestamp = String.valueOf(Instant.now().getEpochSecond());
+		return signed(request, method, path, query, body, robot, secret, String.valueOf(Instant.now().getEpochSecond()),
+				UUID.randomUUID().toString());
+	}
+
+	static MockHttpServletRequestBuilder signed(MockHttpServletRequestBuilder request, String method, String path,
+			String query, String body, String robot, String secret, String timestamp, String nonce) {
 		String pathAndQuery = path + ((query != null) ? "?" + query : "");
 		return request
 			.header("Authorization",
 					"Signature " + RobotSignature.sign(secret, method, pathAndQuery,
-							body.getBytes(StandardCharsets.UTF_8), robot, timestamp))
+							body.getBytes(StandardCharsets.UTF_8), robot, timestamp, nonce))
 			.header("X-Client-Id", robot)
 			.header("X-Request-Timestamp", timestamp)
+			.header("X-Request-Nonce", nonce)
 			.contentType(MediaType.APPLICATION_JSON)
 			.content(body);
 	}
@@ -184,6 +196,18 @@ class EnhancementApiTests {
 			return instance != null
 					&& this.jobRepository.getLastJobExecution(instance).getStatus() == BatchStatus.COMPLETED;
 		});
+		long importExecution = this.jobRepository
+			.getLastJobExecution(this.jobRepository.getLastJobInstance("enhancementImportJob"))
+			.getId();
+		assertThat(this.jdbc.queryForObject("SELECT import_execution_id FROM robot_enhancement_batch WHERE id = ?",
+				Long.class, batchId))
+			.isEqualTo(importExecution);
+		assertThat(this.mvc.perform(get("/enhancements"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString()).contains("data-batch=\"" + batchId + "\"")
+			.contains("href=\"/executions/" + importExecution + "\">execution " + importExecution + "<");
 		this.mvc.perform(get("/enhancement-requests/" + requestId + "/"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.request_status").value("partial_failed"))
@@ -281,6 +305,121 @@ class EnhancementApiTests {
 					UUID.fromString(batch.get("id").asString()))
 			.toInstant();
 		assertThat(expires).isBetween(before.plusSeconds(119), Instant.now().plusSeconds(121));
+	}
+
+	@Test
+	void aSignedRequestIsAcceptedOnceAndItsReplaysAreRefusedOnEveryNode() throws Exception {
+		request("{\"robot_id\":\"robot-1\",\"reference_ids\":[\"" + R1 + "\",\"" + R2 + "\"]}");
+		String path = "/robot-enhancement-batches/";
+		String query = "robot_id=robot-1&limit=1";
+		String timestamp = String.valueOf(Instant.now().getEpochSecond());
+		String nonce = UUID.randomUUID().toString();
+		this.mvc.perform(signed(post(path + "?" + query), "POST", path, query, "", "robot-1", SECRET, timestamp, nonce))
+			.andExpect(status().isOk());
+		for (int replay = 0; replay < 2; replay++) {
+			this.mvc
+				.perform(signed(post(path + "?" + query), "POST", path, query, "", "robot-1", SECRET, timestamp, nonce))
+				.andExpect(status().isUnauthorized())
+				.andExpect(jsonPath("$.error").value("Replayed request: this X-Request-Nonce was already used"))
+				.andExpect(jsonPath("$.status").value(401));
+		}
+		// Another nonce under the captured signature: the signature no longer matches.
+		String signature = RobotSignature.sign(SECRET, "POST", path + "?" + query, new byte[0], "robot-1", timestamp,
+				nonce);
+		this.mvc
+			.perform(post(path + "?" + query).header("Authorization", "Signature " + signature)
+				.header("X-Client-Id", "robot-1")
+				.header("X-Request-Timestamp", timestamp)
+				.header("X-Request-Nonce", UUID.randomUUID().toString()))
+			.andExpect(status().isUnauthorized())
+			.andExpect(jsonPath("$.error").value("Unknown robot or invalid signature"));
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM robot_enhancement_batch", Integer.class))
+			.isEqualTo(1);
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM pending_enhancement WHERE status = 'pending'",
+				Integer.class))
+			.isEqualTo(1);
+		// The nonce is in the database: another node sharing it refuses it as well.
+		RobotNonces otherNode = new RobotNonces(this.jdbc, Clock.systemUTC());
+		assertThat(otherNode.firstUse("robot-1", nonce, Instant.now().plusSeconds(600))).isFalse();
+		assertThat(otherNode.firstUse("robot-2", nonce, Instant.now().plusSeconds(600))).isTrue();
+	}
+
+	@Test
+	@WithAnonymousUser
+	void aRobotRequestWithoutAUsableNonceIsRefused() throws Exception {
+		String path = "/robot-enhancement-batches/";
+		String query = "robot_id=robot-1&limit=1";
+		String timestamp = String.valueOf(Instant.now().getEpochSecond());
+		// The former scheme: a signature without a nonce.
+		String unsigned = "POST " + path + "?" + query + "\n:robot-1:" + timestamp;
+		javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+		mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		String former = java.util.HexFormat.of().formatHex(mac.doFinal(unsigned.getBytes(StandardCharsets.UTF_8)));
+		this.mvc
+			.perform(post(path + "?" + query).header("Authorization", "Signature " + former)
+				.header("X-Client-Id", "robot-1")
+				.header("X-Request-Timestamp", timestamp))
+			.andExpect(status().isUnauthorized())
+			.andExpect(jsonPath("$.error").value("Robot authentication required: Authorization: Signature <hmac>,"
+					+ " X-Client-Id, X-Request-Timestamp and X-Request-Nonce"));
+		this.mvc
+			.perform(signed(post(path + "?" + query), "POST", path, query, "", "robot-1", SECRET, timestamp, "short"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(
+					jsonPath("$.error").value(org.hamcrest.Matchers.startsWith("X-Request-Nonce must be 16 to 128")));
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM robot_request_nonce", Integer.class)).isZero();
+	}
+
+	@Test
+	void expiredNoncesArePurgedAtMostOncePerInterval() {
+		Instant now = Instant.now();
+		insertNonce("robot-1", "expired-nonce-000001", now.minusSeconds(1));
+		insertNonce("robot-1", "current-nonce-000001", now.plusSeconds(60));
+		RobotNonces nonces = new RobotNonces(this.jdbc, Clock.fixed(now, java.time.ZoneOffset.UTC));
+		assertThat(nonces.firstUse("robot-1", "new-nonce-0000000001", now.plusSeconds(600))).isTrue();
+		assertThat(this.jdbc.queryForList("SELECT nonce FROM robot_request_nonce ORDER BY nonce", String.class))
+			.containsExactly("current-nonce-000001", "new-nonce-0000000001");
+		// Within the interval the insert does not delete again.
+		insertNonce("robot-1", "expired-nonce-000002", now.minusSeconds(1));
+		assertThat(nonces.firstUse("robot-1", "new-nonce-0000000002", now.plusSeconds(600))).isTrue();
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM robot_request_nonce", Integer.class)).isEqualTo(4);
+		RobotNonces later = new RobotNonces(this.jdbc,
+				Clock.fixed(now.plus(RobotNonces.PURGE_INTERVAL).plusSeconds(61), java.time.ZoneOffset.UTC));
+		assertThat(later.firstUse("robot-1", "new-nonce-0000000003", now.plusSeconds(600))).isTrue();
+		assertThat(this.jdbc.queryForList("SELECT nonce FROM robot_request_nonce ORDER BY nonce", String.class))
+			.containsExactly("new-nonce-0000000001", "new-nonce-0000000002", "new-nonce-0000000003");
+	}
+
+	private void insertNonce(String robot, String nonce, Instant expiresAt) {
+		this.jdbc.update("INSERT INTO robot_request_nonce (client_id, nonce, expires_at) VALUES (?, ?, ?)", robot,
+				nonce, Timestamp.from(expiresAt));
+	}
+
+	@Test
+	void referenceLoadJobReadsFilesOnlyUnderItsAllowedDirectories() throws Exception {
+		for (String input : new String[] { "file:/etc/passwd", "file:" + SAMPLES + "/../../pom.xml",
+				"file:" + SAMPLES.toAbsolutePath() + "/../../../../../../../../etc/passwd" }) {
+			this.mvc
+				.perform(post("/api/jobs/referenceLoadJob/executions").contentType(MediaType.APPLICATION_JSON)
+					.content("{\"parameters\": {\"input\": \"" + input + "\"}}"))
+				.andExpect(status().isBadRequest())
+				.andExpect(jsonPath("$.status").value(400))
+				.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.containsString(
+						" is not in a directory listed in batchyard.jobs.reference-load.allowed-directories")));
+		}
+		assertThat(this.jobRepository.getLastJobInstance("referenceLoadJob")).isNull();
+		this.mvc
+			.perform(post("/api/jobs/referenceLoadJob/executions").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"parameters\": {\"input\": \"file:" + SAMPLES.resolve("references.jsonl") + "\"}}"))
+			.andExpect(status().isAccepted());
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			var instance = this.jobRepository.getLastJobInstance("referenceLoadJob");
+			return instance != null && !this.jobRepository.getLastJobExecution(instance).getStatus().isRunning();
+		});
+		var execution = this.jobRepository
+			.getLastJobExecution(this.jobRepository.getLastJobInstance("referenceLoadJob"));
+		assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED WITH SKIPS");
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM reference", Integer.class)).isEqualTo(22);
 	}
 
 }

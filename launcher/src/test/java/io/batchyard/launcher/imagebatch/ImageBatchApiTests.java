@@ -9,11 +9,14 @@ import java.util.UUID;
 
 import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.imageingest.ImageBatches;
+import io.batchyard.jobs.imageingest.ImageIngestJobConfiguration;
+import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.ImageServer;
+import io.batchyard.test.RepositoryFixture;
 import io.batchyard.test.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +26,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -66,7 +72,9 @@ class ImageBatchApiTests {
 		registry.add("spring.cloud.aws.sqs.endpoint", ElasticMqServer::endpoint);
 		registry.add("batchyard.jobs.image-ingest.queue", () -> QUEUE);
 		registry.add("batchyard.jobs.image-ingest.chunk-size", () -> "2");
-		registry.add("batchyard.jobs.image-ingest.concurrency", () -> "2");
+		// Twice the chunk: images beyond the chunk being written are fetched at the same
+		// time.
+		registry.add("batchyard.jobs.image-ingest.concurrency", () -> "4");
 		registry.add("batchyard.jobs.image-ingest.fetch.allowed-hosts", () -> "127.0.0.1");
 		registry.add("batchyard.jobs.image-ingest.storage.directory", () -> "target/test-images/" + UUID.randomUUID());
 		registry.add("batchyard.image-batch-api.max-request-size", () -> "64KB");
@@ -86,6 +94,12 @@ class ImageBatchApiTests {
 
 	@Autowired
 	ImageBatches imageBatches;
+
+	@Autowired
+	JobRepository jobRepository;
+
+	@Autowired
+	JobLaunchService launchService;
 
 	@BeforeAll
 	static void queue() {
@@ -214,8 +228,11 @@ class ImageBatchApiTests {
 
 	@Test
 	@WithAnonymousUser
-	void cancellingStopsTheJobAndLeavesUnprocessedImagesPending() throws Exception {
-		images.latency(Duration.ofMillis(300));
+	void onceACancelAnsweredNoFetchStartsAndNoPendingImageHasABlob() throws Exception {
+		// Slow images: chunk [0, 1] is being fetched, 2 and 3 are fetched ahead at the
+		// same
+		// time (concurrency 4), 4 and 5 are read ahead and wait for a thread.
+		images.latency(Duration.ofMillis(3000));
 		StringBuilder body = new StringBuilder("{\"images\":[");
 		for (int i = 0; i < 12; i++) {
 			String url = images.serve("/cancel/" + i + ".png", "image/png", TestImages.png(4, 4));
@@ -226,12 +243,19 @@ class ImageBatchApiTests {
 					post("/api/v1/batch").contentType(MediaType.APPLICATION_JSON).content(body.append("]}").toString()))
 			.andExpect(status().isCreated())
 			.andReturn()).path("job_id").asString();
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.imageBatches.find(id).orElseThrow().completed() >= 2);
+		await().atMost(Duration.ofSeconds(20)).until(() -> cancelArrivals().size() == 4);
 
-		this.mvc.perform(delete("/api/v1/batch/" + id))
+		JsonNode answer = json(this.mvc.perform(delete("/api/v1/batch/" + id))
 			.andExpect(status().isOk())
-			.andExpect(jsonPath("$.status").value("cancelled"));
+			.andExpect(jsonPath("$.status").value("cancelled"))
+			.andReturn());
+		long answered = System.nanoTime();
 
+		// The answer shows the four fetches in flight; they may finish.
+		List<String> answeredStatuses = new ArrayList<>();
+		answer.path("images").forEach((image) -> answeredStatuses.add(image.path("status").asString()));
+		assertThat(answeredStatuses.subList(0, 4)).containsOnly("processing");
+		assertThat(answeredStatuses.subList(4, 12)).containsOnly("pending");
 		Long execution = this.jdbc.queryForObject("SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e"
 				+ " JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID"
 				+ " WHERE p.PARAMETER_NAME = 'batchId' AND p.PARAMETER_VALUE = ?", Long.class, id);
@@ -239,19 +263,119 @@ class ImageBatchApiTests {
 		assertThat(this.jdbc.queryForObject("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
 				String.class, execution))
 			.isEqualTo("STOPPED");
+
+		// No fetch started after the DELETE answered: images 4 and 5 got a thread when
+		// the first four ended, and did not start.
+		assertThat(cancelArrivals()).extracting(ImageServer.Arrival::path)
+			.containsExactlyInAnyOrder("/cancel/0.png", "/cancel/1.png", "/cancel/2.png", "/cancel/3.png");
+		assertThat(cancelArrivals()).allSatisfy((arrival) -> assertThat(arrival.nanoTime()).isLessThan(answered));
+		// The chunk in flight finished and was recorded; the images fetched ahead were
+		// discarded: every image shown pending has nothing stored.
 		ImageBatches.ImageBatch cancelled = this.imageBatches.find(id).orElseThrow();
 		assertThat(cancelled.status()).isEqualTo("cancelled");
-		List<String> statuses = new ArrayList<>();
-		this.imageBatches.images(id).forEach((image) -> statuses.add(image.status()));
-		assertThat(statuses).doesNotContain("processing", "failed");
-		long pending = statuses.stream().filter("pending"::equals).count();
-		assertThat(pending).isPositive().isEqualTo(12 - cancelled.completed());
-		assertThat(cancelled.completed()).isGreaterThanOrEqualTo(2);
-		// Nothing more is fetched once the job stopped: beyond the images recorded, at
-		// most the chunk that met the stop (2) and the images its reader had started
-		// ahead (2).
-		assertThat(images.totalRequests()).isLessThanOrEqualTo(cancelled.completed() + 2 + 2);
-		assertThat(drain()).hasSize(cancelled.completed());
+		assertThat(cancelled.completed()).isEqualTo(2);
+		List<ImageBatches.ImageRecord> rows = this.imageBatches.images(id);
+		assertThat(rows).extracting(ImageBatches.ImageRecord::status)
+			.containsExactly("completed", "completed", "pending", "pending", "pending", "pending", "pending", "pending",
+					"pending", "pending", "pending", "pending");
+		for (ImageBatches.ImageRecord row : rows) {
+			String blob = row.traceId() + "/" + row.filename();
+			assertThat(this.imageIngestBlobStore.exists(blob)).as("blob of image %d (%s)", row.index(), row.status())
+				.isEqualTo(row.status().equals("completed"));
+			if (row.status().equals("pending")) {
+				assertThat(row.startTime()).as("start time of pending image %d", row.index()).isNull();
+			}
+		}
+		assertThat(drain()).extracting((message) -> message.path("trace_id").asString())
+			.containsExactlyInAnyOrder(rows.get(0).traceId(), rows.get(1).traceId());
+		this.mvc.perform(get("/api/v1/batch/" + id))
+			.andExpect(jsonPath("$.status").value("cancelled"))
+			.andExpect(jsonPath("$.completed").value(2))
+			.andExpect(jsonPath("$.error").doesNotExist());
+	}
+
+	@Test
+	@WithAnonymousUser
+	void aBatchWhoseNodeDiedShowsFailedWithTheReasonOnceItsExecutionIsRecoveredAndFollowsTheRestart() throws Exception {
+		// A batch as a node that died left it: image 0 recorded, image 1 being fetched,
+		// image 2 not started; its execution STARTED, claimed by no live node.
+		String id = UUID.randomUUID().toString();
+		List<ImageBatches.NewImage> submitted = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String url = images.serve("/crashed/" + i + ".png", "image/png", TestImages.png(6 + i, 6));
+			submitted.add(new ImageBatches.NewImage(i, "c" + i + ".png", url, null, UUID.randomUUID().toString(),
+					UUID.randomUUID().toString()));
+		}
+		this.imageBatches.create(id, submitted);
+		this.imageBatches.started(id);
+		this.jdbc.update(
+				"UPDATE image_batch_images SET status = 'completed', processed_path = ?, start_time = ?,"
+						+ " end_time = ? WHERE batch_id = ? AND idx = 0",
+				submitted.get(0).traceId() + "/c0.png", java.time.OffsetDateTime.now(), java.time.OffsetDateTime.now(),
+				id);
+		this.jdbc.update("UPDATE image_batch_images SET status = 'processing', start_time = ? WHERE batch_id = ?"
+				+ " AND idx = 1", java.time.OffsetDateTime.now(), id);
+		RepositoryFixture fixture = new RepositoryFixture(this.jobRepository);
+		long execution = fixture.execution(fixture.instance(ImageIngestJobConfiguration.JOB_NAME,
+				new JobParametersBuilder().addString(ImageIngestJobConfiguration.BATCH_ID, id).toJobParameters()),
+				BatchStatus.STARTED, null)
+			.getId();
+		// Running, as far as anyone can tell yet.
+		this.mvc.perform(get("/api/v1/batch/" + id))
+			.andExpect(jsonPath("$.status").value("processing"))
+			.andExpect(jsonPath("$.error").doesNotExist());
+
+		// Its node's heartbeat is long gone: this node's heartbeat recovers it.
+		this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET CREATE_TIME = ? WHERE JOB_EXECUTION_ID = ?",
+				java.sql.Timestamp.valueOf(java.time.LocalDateTime.now().minusHours(2)), execution);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.jdbc.queryForObject("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
+					String.class, execution), "FAILED"::equals);
+
+		String reason = "job execution " + execution + " was interrupted (the node running it stopped) and recovered"
+				+ " as failed; it is not restarted automatically, an operator can restart it";
+		JsonNode failed = json(this.mvc.perform(get("/api/v1/batch/" + id)).andExpect(status().isOk()).andReturn());
+		assertThat(failed.path("status").asString()).isEqualTo("failed");
+		assertThat(failed.path("error").asString()).isEqualTo("Batch processing stopped: " + reason);
+		assertThat(failed.path("completed").asInt()).isOne();
+		assertThat(failed.path("failed").asInt()).isEqualTo(2);
+		assertThat(failed.path("progress").asDouble()).isEqualTo(100.0);
+		assertThat(failed.path("completed_at").isString()).isTrue();
+		JsonNode shown = failed.path("images");
+		assertThat(shown.get(0).path("status").asString()).isEqualTo("completed");
+		assertThat(shown.get(0).has("error")).isFalse();
+		for (int i = 1; i < 3; i++) {
+			assertThat(shown.get(i).path("status").asString()).isEqualTo("failed");
+			assertThat(shown.get(i).path("error").asString()).isEqualTo("Not processed: " + reason);
+			assertThat(shown.get(i).has("processed_path")).isFalse();
+		}
+		assertThat(shown.get(1).has("start_time")).isTrue();
+		JsonNode listed = json(this.mvc.perform(get("/api/v1/batch")).andExpect(status().isOk()).andReturn());
+		assertThat(listed.path("jobs").get(0).path("status").asString()).isEqualTo("failed");
+		assertThat(listed.path("jobs").get(0).path("error").asString())
+			.isEqualTo("Batch processing stopped: " + reason);
+		this.mvc.perform(delete("/api/v1/batch/" + id))
+			.andExpect(status().isConflict())
+			.andExpect(content().json("{\"error\":\"Job already failed: " + id + "\",\"status\":409}", true));
+		// The rows are left for the restart.
+		assertThat(this.imageBatches.find(id).orElseThrow().status()).isEqualTo("processing");
+
+		// An operator restarts it: the batch follows its new execution to the end.
+		long restarted = this.launchService.restart(execution).getId();
+		this.runs.awaitEnd(restarted);
+		JsonNode done = json(this.mvc.perform(get("/api/v1/batch/" + id)).andExpect(status().isOk()).andReturn());
+		assertThat(done.path("status").asString()).isEqualTo("completed");
+		assertThat(done.has("error")).isFalse();
+		assertThat(done.path("completed").asInt()).isEqualTo(3);
+		assertThat(done.path("failed").asInt()).isZero();
+		assertThat(images.requests("/crashed/0.png")).isZero();
+		assertThat(images.requests("/crashed/1.png")).isOne();
+		assertThat(images.requests("/crashed/2.png")).isOne();
+		drain();
+	}
+
+	private static List<ImageServer.Arrival> cancelArrivals() {
+		return images.arrivals().stream().filter((arrival) -> arrival.path().startsWith("/cancel/")).toList();
 	}
 
 	private org.springframework.test.web.servlet.ResultActions refused(String body, int status) throws Exception {

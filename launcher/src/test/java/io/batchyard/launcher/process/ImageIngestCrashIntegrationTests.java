@@ -113,6 +113,19 @@ class ImageIngestCrashIntegrationTests {
 							(execution) -> !execution.path("status").asString().equals("STARTED"));
 				assertThat(recovered.path("status").asString()).isEqualTo("FAILED");
 				assertThat(application.output()).contains("Recovered job=imageIngestJob execution=" + first);
+				// The batch follows its execution: failed, with the reason, until
+				// restarted.
+				JsonNode failed = batch(application, batch);
+				assertThat(failed.path("status").asString()).isEqualTo("failed");
+				assertThat(failed.path("error").asString()).isEqualTo("Batch processing stopped: job execution " + first
+						+ " was interrupted (the node running it stopped) and recovered as failed; it is not restarted"
+						+ " automatically, an operator can restart it");
+				assertThat(failed.path("completed").asLong()).isEqualTo(completedAtKill);
+				assertThat(failed.path("failed").asLong()).isEqualTo(IMAGES - completedAtKill);
+				for (JsonNode image : failed.path("images")) {
+					assertThat(image.path("status").asString()).as("image %s", image.path("index"))
+						.isIn("completed", "failed");
+				}
 
 				long second = application.restart(first);
 				JsonNode done = await("batch " + batch + " after restart " + second).atMost(Duration.ofSeconds(60))
@@ -122,6 +135,7 @@ class ImageIngestCrashIntegrationTests {
 				assertThat(done.path("completed").asInt()).isEqualTo(IMAGES);
 				assertThat(done.path("failed").asInt()).isZero();
 				assertThat(done.path("progress").asDouble()).isEqualTo(100.0);
+				assertThat(done.has("error")).isFalse();
 				JsonNode restarted = application.execution(second);
 				assertThat(restarted.path("status").asString()).isEqualTo("COMPLETED");
 				assertThat(restarted.path("steps").get(0).path("readCount").asLong())

@@ -20,17 +20,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Sends messages with {@code SendMessageBatch}: up to 10 per call, the calls of one
- * {@link #send} in flight together. Entries SQS rejects are retried on their own, with a
- * doubling back-off, up to a number of attempts; entries that still fail (or that SQS
- * rejects as the sender's fault, which no retry can fix) make {@link #send} throw an
- * {@link SqsBatchSendException} naming them. A whole call that fails (network,
- * throttling, 5xx) is retried by the SDK's own retry policy.
+ * Sends messages with {@code SendMessageBatch}: up to 10 per call and, per call, at most
+ * the queue's maximum message size in total ({@link SqsMaximumMessageSize},
+ * {@link SendMessageBatches}), the calls of one {@link #send} in flight together. Entries
+ * SQS rejects are retried on their own, with a doubling back-off, up to a number of
+ * attempts; entries that still fail (or that SQS rejects as the sender's fault, which no
+ * retry can fix, or that are larger than the queue's maximum on their own) make
+ * {@link #send} throw an {@link SqsBatchSendException} naming them. A whole call that
+ * fails (network, throttling, 5xx) is retried by the SDK's own retry policy.
  */
 public class SqsBatchSender {
-
-	/** The most entries {@code SendMessageBatch} takes. */
-	public static final int MAX_BATCH = 10;
 
 	private static final Log logger = LogFactory.getLog(SqsBatchSender.class);
 
@@ -40,10 +39,14 @@ public class SqsBatchSender {
 
 	private final Duration initialBackOff;
 
-	SqsBatchSender(SqsAsyncClient client, int maxAttempts, Duration initialBackOff) {
+	private final SqsMaximumMessageSize maxMessageSize;
+
+	SqsBatchSender(SqsAsyncClient client, int maxAttempts, Duration initialBackOff,
+			SqsMaximumMessageSize maxMessageSize) {
 		this.client = client;
 		this.maxAttempts = maxAttempts;
 		this.initialBackOff = initialBackOff;
+		this.maxMessageSize = maxMessageSize;
 	}
 
 	public static Builder builder() {
@@ -73,13 +76,12 @@ public class SqsBatchSender {
 				LockSupport.parkNanos(backOff.toNanos());
 				backOff = backOff.multipliedBy(2);
 			}
-			Map<String, BatchResultErrorEntry> failed = sendOnce(new ArrayList<>(pending.values()));
+			Map<String, Failure> failed = sendOnce(new ArrayList<>(pending.values()));
 			pending.keySet().retainAll(failed.keySet());
-			failed.forEach((id, error) -> {
-				String text = error.code() + ": " + error.message();
-				lastErrors.put(id, text);
-				if (Boolean.TRUE.equals(error.senderFault())) {
-					permanent.put(id, text);
+			failed.forEach((id, failure) -> {
+				lastErrors.put(id, failure.text());
+				if (failure.permanent()) {
+					permanent.put(id, failure.text());
 					pending.remove(id);
 				}
 			});
@@ -95,41 +97,48 @@ public class SqsBatchSender {
 		}
 	}
 
-	private Map<String, BatchResultErrorEntry> sendOnce(List<OutboundMessage> messages) {
+	private Map<String, Failure> sendOnce(List<OutboundMessage> messages) {
 		Map<String, List<OutboundMessage>> byQueue = new LinkedHashMap<>();
 		for (OutboundMessage message : messages) {
 			byQueue.computeIfAbsent(message.queueUrl(), (url) -> new ArrayList<>()).add(message);
 		}
+		Map<String, Failure> failed = new LinkedHashMap<>();
 		List<CompletableFuture<SendMessageBatchResponse>> calls = new ArrayList<>();
 		List<Map<String, String>> entryIdsByCall = new ArrayList<>();
 		byQueue.forEach((queueUrl, queueMessages) -> {
-			for (int from = 0; from < queueMessages.size(); from += MAX_BATCH) {
-				List<OutboundMessage> slice = queueMessages.subList(from,
-						Math.min(from + MAX_BATCH, queueMessages.size()));
+			SendMessageBatches.Plan plan = SendMessageBatches.plan(queueMessages, this.maxMessageSize.of(queueUrl));
+			for (SendMessageBatches.TooLarge tooLarge : plan.tooLarge()) {
+				failed.put(tooLarge.message().id(), new Failure("MessageTooLong: " + tooLarge.reason(), true));
+			}
+			for (List<OutboundMessage> batch : plan.batches()) {
 				Map<String, String> entryIds = new HashMap<>();
 				List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-				for (int i = 0; i < slice.size(); i++) {
+				for (int i = 0; i < batch.size(); i++) {
 					// Entry ids must be short and alphanumeric: the message ids are not.
 					String entryId = "m" + i;
-					entryIds.put(entryId, slice.get(i).id());
-					entries.add(SendMessageBatchRequestEntry.builder()
+					OutboundMessage message = batch.get(i);
+					entryIds.put(entryId, message.id());
+					SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
 						.id(entryId)
-						.messageBody(slice.get(i).body())
-						.build());
+						.messageBody(message.body());
+					if (!message.attributes().isEmpty()) {
+						entry.messageAttributes(message.attributes());
+					}
+					entries.add(entry.build());
 				}
 				entryIdsByCall.add(entryIds);
 				calls.add(this.client
 					.sendMessageBatch(SendMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries).build()));
 			}
 		});
-		Map<String, BatchResultErrorEntry> failed = new LinkedHashMap<>();
 		RuntimeException callFailure = null;
 		for (int i = 0; i < calls.size(); i++) {
 			try {
 				SendMessageBatchResponse response = calls.get(i).join();
 				Map<String, String> entryIds = entryIdsByCall.get(i);
 				for (BatchResultErrorEntry error : response.failed()) {
-					failed.put(entryIds.get(error.id()), error);
+					failed.put(entryIds.get(error.id()), new Failure(error.code() + ": " + error.message(),
+							Boolean.TRUE.equals(error.senderFault())));
 				}
 			}
 			catch (CompletionException ex) {
@@ -143,6 +152,11 @@ public class SqsBatchSender {
 		return failed;
 	}
 
+	/** Why an entry was not sent, and whether another attempt could help. */
+	private record Failure(String text, boolean permanent) {
+
+	}
+
 	/**
 	 * Builds an {@link SqsBatchSender}.
 	 */
@@ -153,6 +167,8 @@ public class SqsBatchSender {
 		private int maxAttempts = 4;
 
 		private Duration initialBackOff = Duration.ofMillis(200);
+
+		private SqsMaximumMessageSize maxMessageSize;
 
 		private Builder() {
 		}
@@ -182,6 +198,18 @@ public class SqsBatchSender {
 			return this;
 		}
 
+		/**
+		 * Where each queue's maximum message size comes from; by default read through the
+		 * client, falling back to {@value SqsMaximumMessageSize#DEFAULT_BYTES} bytes.
+		 * Share one between senders (and checks) of the same queues to read it once.
+		 * @param maxMessageSize the sizes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(SqsMaximumMessageSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
 		public SqsBatchSender build() {
 			if (this.client == null) {
 				throw new IllegalStateException("An SqsAsyncClient is required");
@@ -192,7 +220,8 @@ public class SqsBatchSender {
 			if (this.initialBackOff == null || this.initialBackOff.isNegative()) {
 				throw new IllegalStateException("initialBackOff must not be negative");
 			}
-			return new SqsBatchSender(this.client, this.maxAttempts, this.initialBackOff);
+			return new SqsBatchSender(this.client, this.maxAttempts, this.initialBackOff,
+					(this.maxMessageSize != null) ? this.maxMessageSize : new SqsMaximumMessageSize(this.client));
 		}
 
 	}

@@ -1,0 +1,32 @@
+package io.batchyard.jobs.enhancement;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of {@code referenceLoadJob}, under {@code batchyard.jobs.reference-load}.
+ *
+ * @param allowedDirectories the only directories a {@code file:} input may name (after
+ * {@code ..} and symbolic links are resolved); none by default, so {@code file:} inputs
+ * are refused unless a deployment lists where its reference files live. The embedded
+ * default lists {@code sample-data/enhancements}.
+ */
+@Validated
+@ConfigurationProperties("batchyard.jobs.reference-load")
+public record ReferenceLoadProperties(@DefaultValue @NotNull List<Path> allowedDirectories) {
+
+	/**
+	 * The allow-list of this configuration.
+	 * @return the allowed reference files
+	 */
+	public ReferenceFiles referenceFiles() {
+		return new ReferenceFiles(this.allowedDirectories);
+	}
+
+}
