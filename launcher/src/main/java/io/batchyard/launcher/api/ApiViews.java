@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.batchyard.launcher.launch.ExecutionAction;
-import io.batchyard.launcher.unattended.RestartStatus;
+import io.batchyard.launcher.launch.RestartStatus;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;

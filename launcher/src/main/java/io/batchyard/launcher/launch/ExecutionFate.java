@@ -2,6 +2,7 @@ package io.batchyard.launcher.launch;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.springframework.batch.core.BatchStatus;
@@ -35,6 +36,12 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 		COMPLETED,
 
 		/**
+		 * Ended unfinished, and the restart policy restarts it automatically: the work
+		 * goes on without anyone acting.
+		 */
+		RESTART_PENDING,
+
+		/**
 		 * Failed, stopped, abandoned or unknown, and nothing restarts it on its own: only
 		 * an operator can, where its status allows.
 		 */
@@ -47,9 +54,12 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 	 * @param execution the execution (for a job instance's work, its last one)
 	 * @param state what may be done to it ({@link JobLaunchService#state}); asked only
 	 * when it ended unfinished
+	 * @param restart what the restart policy decided for it; asked only when it ended
+	 * FAILED or STOPPED
 	 * @return its fate
 	 */
-	static ExecutionFate of(JobExecution execution, Supplier<ExecutionState> state) {
+	static ExecutionFate of(JobExecution execution, Supplier<ExecutionState> state,
+			Supplier<Optional<RestartStatus>> restart) {
 		BatchStatus status = execution.getStatus();
 		long id = execution.getId();
 		if (status.isRunning()) {
@@ -65,8 +75,16 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 			// Marked STOPPED by another client while its step finishes its chunk.
 			return new ExecutionFate(Kind.RUNNING, id, null, null);
 		}
+		Optional<RestartStatus> policy = (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) ? restart.get()
+				: Optional.empty();
+		if (policy.isPresent() && policy.get().pending()) {
+			return new ExecutionFate(Kind.RESTART_PENDING, id, endedAt, policy.get().describe());
+		}
 		boolean restartable = current.allowedActions().contains(ExecutionAction.RESTART);
-		String then = restartable ? "; it is not restarted automatically, an operator can restart it"
+		String why = policy.filter((decision) -> decision.detail() != null)
+			.map((decision) -> " (" + decision.detail() + ")")
+			.orElse("");
+		String then = restartable ? "; it is not restarted automatically" + why + ", an operator can restart it"
 				: "; it will not be restarted";
 		String reason = switch (status) {
 			case FAILED ->

@@ -334,7 +334,8 @@ public class JobLaunchService {
 	 * @return its fate
 	 */
 	public ExecutionFate fate(JobExecution execution) {
-		return ExecutionFate.of(execution, () -> state(execution));
+		return ExecutionFate.of(execution, () -> state(execution),
+				() -> RestartStatus.of(this.jdbc, execution.getId()));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.launch.RestartStatus;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.launch.LaunchTriggers;
@@ -70,15 +71,15 @@ public class AutomaticRestarts {
 		List<Long> due = this.jdbc.queryForList(
 				"SELECT FAILED_EXECUTION_ID FROM BATCHYARD_AUTO_RESTART WHERE"
 						+ " (STATE = ? AND DUE_AT <= ?) OR (STATE = ? AND CLAIMED_AT < ?) ORDER BY DUE_AT",
-				Long.class, ExecutionEnds.PENDING, Timestamp.from(now), ExecutionEnds.CLAIMED, staleClaims);
+				Long.class, RestartStatus.PENDING, Timestamp.from(now), RestartStatus.CLAIMED, staleClaims);
 		return due.stream().map((id) -> restart(id, now, staleClaims)).flatMap(Optional::stream).toList();
 	}
 
 	private Optional<Long> restart(long failedId, Instant now, Timestamp staleClaims) {
 		int claimed = this.jdbc.update("UPDATE BATCHYARD_AUTO_RESTART SET STATE = ?, CLAIMED_BY = ?, CLAIMED_AT = ?"
 				+ " WHERE FAILED_EXECUTION_ID = ? AND ((STATE = ? AND DUE_AT <= ?) OR (STATE = ? AND CLAIMED_AT < ?))",
-				ExecutionEnds.CLAIMED, this.node.id(), Timestamp.from(now), failedId, ExecutionEnds.PENDING,
-				Timestamp.from(now), ExecutionEnds.CLAIMED, staleClaims);
+				RestartStatus.CLAIMED, this.node.id(), Timestamp.from(now), failedId, RestartStatus.PENDING,
+				Timestamp.from(now), RestartStatus.CLAIMED, staleClaims);
 		if (claimed == 0) {
 			return Optional.empty();
 		}
@@ -104,7 +105,7 @@ public class AutomaticRestarts {
 				return Optional.empty();
 			}
 			this.jdbc.update("UPDATE BATCHYARD_AUTO_RESTART SET STATE = ?, DETAIL = ? WHERE FAILED_EXECUTION_ID = ?",
-					ExecutionEnds.CANCELLED, abbreviate("automatic restart refused: " + ex.getMessage()), failedId);
+					RestartStatus.CANCELLED, abbreviate("automatic restart refused: " + ex.getMessage()), failedId);
 			count(job, "refused");
 			logger.warn("Automatic restart of job=" + job + " execution=" + failedId + " refused: " + ex.getMessage());
 			return Optional.empty();
@@ -149,14 +150,14 @@ public class AutomaticRestarts {
 
 	private void done(long failedId, long restartId) {
 		this.jdbc.update("UPDATE BATCHYARD_AUTO_RESTART SET STATE = ?, RESTART_EXECUTION_ID = ?"
-				+ " WHERE FAILED_EXECUTION_ID = ?", ExecutionEnds.RESTARTED, restartId, failedId);
+				+ " WHERE FAILED_EXECUTION_ID = ?", RestartStatus.RESTARTED, restartId, failedId);
 	}
 
 	private void release(long failedId) {
 		this.jdbc.update(
 				"UPDATE BATCHYARD_AUTO_RESTART SET STATE = ?, CLAIMED_BY = NULL, CLAIMED_AT = NULL"
 						+ " WHERE FAILED_EXECUTION_ID = ? AND STATE = ?",
-				ExecutionEnds.PENDING, failedId, ExecutionEnds.CLAIMED);
+				RestartStatus.PENDING, failedId, RestartStatus.CLAIMED);
 	}
 
 	private void count(String job, String outcome) {

@@ -17,6 +17,7 @@ import io.batchyard.jobs.launch.JobParameterTypes;
 import io.batchyard.jobs.support.FailureCategory;
 import io.batchyard.jobs.support.SkippedItemRecorder;
 import io.batchyard.launcher.launch.LaunchTriggers;
+import io.batchyard.launcher.launch.RestartStatus;
 import io.batchyard.launcher.repository.ExecutionEndListener;
 import io.batchyard.launcher.unattended.UnattendedProperties.JobSettings;
 
@@ -37,16 +38,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * repeated update of the same end change nothing.
  */
 public class ExecutionEnds implements ExecutionEndListener {
-
-	static final String PENDING = "PENDING";
-
-	static final String CLAIMED = "CLAIMED";
-
-	static final String RESTARTED = "RESTARTED";
-
-	static final String CANCELLED = "CANCELLED";
-
-	static final String NONE = "NONE";
 
 	private static final Log logger = LogFactory.getLog(ExecutionEnds.class);
 
@@ -119,15 +110,15 @@ public class ExecutionEnds implements ExecutionEndListener {
 		if (none == null) {
 			int attempt = restarts + 1;
 			Instant due = now.plus(settings.restart().backoff(attempt));
-			insertDecision(execution, category, attempt, max, PENDING, due, null, now);
+			insertDecision(execution, category, attempt, max, RestartStatus.PENDING, due, null, now);
 			logger.warn("job=" + jobName + " execution=" + execution.getId() + " failed (" + category.configName()
 					+ "): automatic restart " + attempt + " of " + max + " at " + due);
 		}
 		else {
-			insertDecision(execution, category, restarts, max, NONE, null, none, now);
-			notify(execution, "FAILED", settings, restarts + 1, none);
+			insertDecision(execution, category, restarts, max, RestartStatus.NONE, null, none, now);
+			notify(execution, "FAILED", settings, restarts + 1, "no automatic restart: " + none);
 			logger.warn("job=" + jobName + " execution=" + execution.getId() + " failed (" + category.configName()
-					+ "): " + none);
+					+ "): no automatic restart: " + none);
 		}
 	}
 
@@ -135,21 +126,20 @@ public class ExecutionEnds implements ExecutionEndListener {
 			LaunchTriggers.Entry trigger, int restarts, int max) {
 		Job job = this.jobRegistry.getObject().getJob(jobName);
 		if (job != null && !job.isRestartable()) {
-			return "no automatic restart: the job is not restartable";
+			return "the job is not restartable";
 		}
 		if (trigger.cancelledAt() != null) {
-			return "no automatic restart: cancelled by " + trigger.cancelledBy() + " at " + trigger.cancelledAt();
+			return "cancelled by " + trigger.cancelledBy() + " at " + trigger.cancelledAt();
 		}
 		if (!settings.restart().on().contains(category)) {
-			return "no automatic restart: a " + category.configName()
-					+ " failure is not one the restart policy restarts";
+			return "restart.on does not include " + category.configName() + " failures";
 		}
 		if (max == 0) {
-			return trigger.manual() && !settings.restart().manualLaunches() ? "no automatic restart: launched by hand"
-					: "no automatic restart: restart.max-attempts is 0";
+			return trigger.manual() && !settings.restart().manualLaunches() ? "launched by hand"
+					: "restart.max-attempts is 0";
 		}
 		if (restarts >= max) {
-			return "no automatic restart left: " + restarts + " of " + max + " made";
+			return "all " + max + " automatic restarts made";
 		}
 		return null;
 	}
@@ -159,11 +149,12 @@ public class ExecutionEnds implements ExecutionEndListener {
 			return;
 		}
 		JobSettings settings = this.properties.job(execution.getJobInstance().getJobName());
-		String none = "no automatic restart: stopped by an operator or a shutdown";
+		String none = "stopped by an operator or a shutdown";
 		int restarts = restartsMade(execution.getJobInstance().getInstanceId());
-		insertDecision(execution, FailureCategory.OPERATOR, restarts, 0, NONE, null, none, this.clock.instant());
+		insertDecision(execution, FailureCategory.OPERATOR, restarts, 0, RestartStatus.NONE, null, none,
+				this.clock.instant());
 		if (settings.notifications().stopped()) {
-			notify(execution, "STOPPED", settings, restarts + 1, none);
+			notify(execution, "STOPPED", settings, restarts + 1, "no automatic restart: " + none);
 		}
 	}
 
@@ -186,7 +177,7 @@ public class ExecutionEnds implements ExecutionEndListener {
 	int cancelPending(long instanceId, String why) {
 		return this.jdbc.update(
 				"UPDATE BATCHYARD_AUTO_RESTART SET STATE = ?, DETAIL = ? WHERE JOB_INSTANCE_ID = ?" + " AND STATE = ?",
-				CANCELLED, "automatic restart cancelled: " + why, instanceId, PENDING);
+				RestartStatus.CANCELLED, "automatic restart cancelled: " + why, instanceId, RestartStatus.PENDING);
 	}
 
 	/**
@@ -263,7 +254,7 @@ public class ExecutionEnds implements ExecutionEndListener {
 	private int restartsMade(long instanceId) {
 		return this.jdbc.queryForObject(
 				"SELECT COUNT(*) FROM BATCHYARD_AUTO_RESTART WHERE JOB_INSTANCE_ID = ? AND STATE = ?", Integer.class,
-				instanceId, RESTARTED);
+				instanceId, RestartStatus.RESTARTED);
 	}
 
 	private void insertDecision(JobExecution execution, FailureCategory category, int attempt, int max, String state,

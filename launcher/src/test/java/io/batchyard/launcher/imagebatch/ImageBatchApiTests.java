@@ -333,7 +333,7 @@ class ImageBatchApiTests {
 					String.class, execution), "FAILED"::equals);
 
 		String reason = "job execution " + execution + " was interrupted (the node running it stopped) and recovered"
-				+ " as failed; it is not restarted automatically, an operator can restart it";
+				+ " as failed; it is not restarted automatically (launched by hand), an operator can restart it";
 		JsonNode failed = json(this.mvc.perform(get("/api/v1/batch/" + id)).andExpect(status().isOk()).andReturn());
 		assertThat(failed.path("status").asString()).isEqualTo("failed");
 		assertThat(failed.path("error").asString()).isEqualTo("Batch processing stopped: " + reason);

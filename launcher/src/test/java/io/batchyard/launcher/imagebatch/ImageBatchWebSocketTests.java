@@ -260,7 +260,8 @@ class ImageBatchWebSocketTests {
 		JsonNode progress = client.next();
 		JsonNode complete = client.next();
 		String error = "Batch processing stopped: job execution " + execution + " failed (the server log has the"
-				+ " details); it is not restarted automatically, an operator can restart it";
+				+ " details); it is not restarted automatically (restart.on does not include unknown failures), an"
+				+ " operator can restart it";
 		assertThat(progress.path("type").asString()).isEqualTo("progress");
 		assertThat(progress.path("status").asString()).isEqualTo("failed");
 		assertThat(progress.path("error").asString()).isEqualTo(error);

@@ -33,12 +33,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * kill -9 in the middle of an image batch: the next process recovers the execution once
- * the dead node's heartbeat expires, the restart resumes after the last committed chunk,
- * and the batch completes with every image stored exactly once. An image stored before
- * the kill (even by the chunk the kill interrupted) is not fetched again; only images
- * whose download was in flight at the kill are fetched a second time. The image server
- * (slow on purpose) and ElasticMQ run in the test JVM, so they outlive the killed
- * process.
+ * the dead node's heartbeat expires and, with no operator action, the restart policy
+ * restarts it (the batch shows processing meanwhile); the restart resumes after the last
+ * committed chunk, and the batch completes with every image stored exactly once. An image
+ * stored before the kill (even by the chunk the kill interrupted) is not fetched again;
+ * only images whose download was in flight at the kill are fetched a second time. The
+ * image server (slow on purpose) and ElasticMQ run in the test JVM, so they outlive the
+ * killed process.
  */
 class ImageIngestCrashIntegrationTests {
 
@@ -74,7 +75,8 @@ class ImageIngestCrashIntegrationTests {
 			String[] settings = { "--spring.cloud.aws.sqs.endpoint=" + ElasticMqServer.endpoint(),
 					"--batchyard.jobs.image-ingest.queue=" + queue, "--batchyard.jobs.image-ingest.chunk-size=" + CHUNK,
 					"--batchyard.jobs.image-ingest.concurrency=" + CHUNK,
-					"--batchyard.jobs.image-ingest.fetch.allowed-hosts=127.0.0.1" };
+					"--batchyard.jobs.image-ingest.fetch.allowed-hosts=127.0.0.1",
+					"--batchyard.jobs.imageIngestJob.restart.backoff=1s" };
 			RepositoryDatabase database = new RepositoryDatabase(directory);
 			Path store = directory.resolve("var/images");
 
@@ -113,21 +115,22 @@ class ImageIngestCrashIntegrationTests {
 							(execution) -> !execution.path("status").asString().equals("STARTED"));
 				assertThat(recovered.path("status").asString()).isEqualTo("FAILED");
 				assertThat(application.output()).contains("Recovered job=imageIngestJob execution=" + first);
-				// The batch follows its execution: failed, with the reason, until
-				// restarted.
-				JsonNode failed = batch(application, batch);
-				assertThat(failed.path("status").asString()).isEqualTo("failed");
-				assertThat(failed.path("error").asString()).isEqualTo("Batch processing stopped: job execution " + first
-						+ " was interrupted (the node running it stopped) and recovered as failed; it is not restarted"
-						+ " automatically, an operator can restart it");
-				assertThat(failed.path("completed").asLong()).isEqualTo(completedAtKill);
-				assertThat(failed.path("failed").asLong()).isEqualTo(IMAGES - completedAtKill);
-				for (JsonNode image : failed.path("images")) {
-					assertThat(image.path("status").asString()).as("image %s", image.path("index"))
-						.isIn("completed", "failed");
-				}
+				// Launched by the image API and lost with its node: the restart policy
+				// restarts it without anyone acting, and the batch stays processing.
+				assertThat(recovered.path("automaticRestart").path("category").asString()).isEqualTo("NODE_LOST");
+				assertThat(recovered.path("automaticRestart").path("state").asString()).isIn("PENDING", "CLAIMED",
+						"RESTARTED");
+				assertThat(recovered.path("automaticRestart").path("attempt").asInt()).isOne();
+				JsonNode waiting = batch(application, batch);
+				assertThat(waiting.path("status").asString()).isEqualTo("processing");
+				assertThat(waiting.has("error")).isFalse();
 
-				long second = application.restart(first);
+				long second = await("automatic restart of execution " + first).atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(200))
+					.until(() -> application.execution(first).path("automaticRestart"),
+							(restart) -> restart.path("state").asString().equals("RESTARTED"))
+					.path("restartExecutionId")
+					.asLong();
 				JsonNode done = await("batch " + batch + " after restart " + second).atMost(Duration.ofSeconds(60))
 					.pollInterval(Duration.ofMillis(200))
 					.until(() -> batch(application, batch),

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.jobs.launch.LaunchRequest.Trigger;
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.launch.RestartStatus;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.support.JobRuns;
 import io.batchyard.test.SnsQueryServer;
@@ -165,7 +166,7 @@ class UnattendedOperationTests {
 		JobExecution last = this.jobRepository.getLastJobExecution(failed.getJobInstance());
 		this.jobRuns.awaitEnd(last.getId());
 		assertThat(RestartStatus.of(this.jdbc, last.getId()).orElseThrow().describe())
-			.isEqualTo("no automatic restart left: 2 of 2 made");
+			.isEqualTo("no automatic restart: all 2 automatic restarts made");
 
 		await().atMost(WAIT).until(() -> webhook.bodies().size() == 2 && sns.messages().size() == 1);
 		pollOnce();
@@ -177,7 +178,8 @@ class UnattendedOperationTests {
 		assertThat(notification.get("executionId").asLong()).isEqualTo(last.getId());
 		assertThat(notification.get("attempt").asInt()).isEqualTo(3);
 		assertThat(notification.get("parameters").get("asOf").asString()).isEqualTo("2100-01-01T00:00:00Z");
-		assertThat(notification.get("automaticRestart").asString()).isEqualTo("no automatic restart left: 2 of 2 made");
+		assertThat(notification.get("automaticRestart").asString())
+			.isEqualTo("no automatic restart: all 2 automatic restarts made");
 		assertThat(notification.get("url").asString())
 			.isEqualTo("https://batchyard.example.org/executions/" + last.getId());
 		assertThat(notification.get("node").asString()).isNotEmpty();
@@ -196,7 +198,7 @@ class UnattendedOperationTests {
 		fault(PermanentDeleteFault.class);
 		JobExecution unknown = this.jobRepository.getJobExecution(launch(Trigger.QUEUE, "2100-01-01T00:00:00Z"));
 		assertThat(RestartStatus.of(this.jdbc, unknown.getId()).orElseThrow().describe())
-			.isEqualTo("no automatic restart: a unknown failure is not one the restart policy restarts");
+			.isEqualTo("no automatic restart: restart.on does not include unknown failures");
 
 		fault(TransientDeleteFault.class);
 		JobExecution manual = this.jobRepository.getJobExecution(launch(Trigger.MANUAL, "2100-01-02T00:00:00Z"));

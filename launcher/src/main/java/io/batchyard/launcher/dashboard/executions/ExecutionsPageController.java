@@ -13,6 +13,7 @@ import io.batchyard.launcher.dashboard.Flash;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.ExecutionState;
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.unattended.AutomaticRestarts;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 
 import org.springframework.batch.core.BatchStatus;
@@ -50,8 +51,11 @@ class ExecutionsPageController {
 
 	private final JobRegistry jobRegistry;
 
+	private final AutomaticRestarts automaticRestarts;
+
 	ExecutionsPageController(ExecutionRows rows, JobLaunchService launchService, JobRepository jobRepository,
-			ProgressStream progress, JobRegistry jobRegistry) {
+			ProgressStream progress, JobRegistry jobRegistry, AutomaticRestarts automaticRestarts) {
+		this.automaticRestarts = automaticRestarts;
 		this.jobRegistry = jobRegistry;
 		this.rows = rows;
 		this.launchService = launchService;
@@ -122,7 +126,22 @@ class ExecutionsPageController {
 		model.addAttribute("instanceExecutions", instanceExecutions);
 		model.addAttribute("timeline", Timeline.of(instanceExecutions));
 		model.addAttribute("running", this.progress.progress(id).running());
+		model.addAttribute("automaticRestart", this.automaticRestarts.status(id).orElse(null));
 		return "dashboard/execution";
+	}
+
+	@PostMapping("/executions/{id}/restart-policy/cancel")
+	String cancelAutomaticRestarts(@PathVariable long id, java.security.Principal principal,
+			RedirectAttributes redirect) {
+		try {
+			int cancelled = this.automaticRestarts.cancel(id, (principal != null) ? principal.getName() : "unknown");
+			Flash.success(redirect, (cancelled > 0) ? "Automatic restarts of execution " + id + "'s instance cancelled"
+					: "No automatic restart was pending; later failures of this instance are not restarted automatically");
+		}
+		catch (LaunchRefusedException ex) {
+			Flash.error(redirect, ex.getMessage());
+		}
+		return "redirect:/executions/" + id;
 	}
 
 	@PostMapping("/executions/{id}/{action}")

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.batchyard.launcher.runner.RunnerNode;
+import io.batchyard.launcher.unattended.NotificationOutbox;
 import io.batchyard.launcher.runner.RunnerProperties;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,7 +28,10 @@ class NodesPageController {
 
 	private final RunnerProperties properties;
 
-	NodesPageController(JdbcTemplate jdbc, RunnerNode self, RunnerProperties properties) {
+	private final NotificationOutbox outbox;
+
+	NodesPageController(JdbcTemplate jdbc, RunnerNode self, RunnerProperties properties, NotificationOutbox outbox) {
+		this.outbox = outbox;
 		this.jdbc = jdbc;
 		this.self = self;
 		this.properties = properties;
@@ -64,6 +68,7 @@ class NodesPageController {
 				});
 		model.addAttribute("nodes", nodes);
 		model.addAttribute("heartbeatTimeout", this.properties.heartbeatTimeout());
+		model.addAttribute("undelivered", this.outbox.undelivered());
 		return "dashboard/nodes";
 	}
 

@@ -1,4 +1,4 @@
-package io.batchyard.launcher.unattended;
+package io.batchyard.launcher.launch;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +17,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param maxAttempts the most the policy makes
  * @param dueAt when a pending restart is due
  * @param restartExecutionId the execution it was restarted as
- * @param detail why none will happen, or why it was cancelled
+ * @param detail why none will happen ("launched by hand"), or why it was cancelled
  */
 public record RestartStatus(String state, String category, int attempt, int maxAttempts, Instant dueAt,
 		Long restartExecutionId, String detail) {
+
+	/** An automatic restart is due. */
+	public static final String PENDING = "PENDING";
+
+	/** A node is restarting it. */
+	public static final String CLAIMED = "CLAIMED";
+
+	/** Restarted, as {@link #restartExecutionId()}. */
+	public static final String RESTARTED = "RESTARTED";
+
+	/** An operator cancelled it, or the restart was refused. */
+	public static final String CANCELLED = "CANCELLED";
+
+	/** None will happen; {@link #detail()} says why. */
+	public static final String NONE = "NONE";
 
 	/**
 	 * One line for people.
@@ -28,11 +43,11 @@ public record RestartStatus(String state, String category, int attempt, int maxA
 	 */
 	public String describe() {
 		return switch (this.state) {
-			case ExecutionEnds.PENDING ->
-				"automatic restart " + this.attempt + " of " + this.maxAttempts + " at " + this.dueAt;
-			case ExecutionEnds.CLAIMED -> "automatic restart " + this.attempt + " of " + this.maxAttempts + " starting";
-			case ExecutionEnds.RESTARTED -> "automatically restarted (" + this.attempt + " of " + this.maxAttempts
-					+ ") as execution " + this.restartExecutionId;
+			case PENDING -> "automatic restart " + this.attempt + " of " + this.maxAttempts + " at " + this.dueAt;
+			case CLAIMED -> "automatic restart " + this.attempt + " of " + this.maxAttempts + " starting";
+			case RESTARTED -> "automatically restarted (" + this.attempt + " of " + this.maxAttempts + ") as execution "
+					+ this.restartExecutionId;
+			case NONE -> "no automatic restart: " + this.detail;
 			default -> String.valueOf(this.detail);
 		};
 	}
@@ -42,7 +57,7 @@ public record RestartStatus(String state, String category, int attempt, int maxA
 	 * @return {@code true} while pending or being started
 	 */
 	public boolean pending() {
-		return ExecutionEnds.PENDING.equals(this.state) || ExecutionEnds.CLAIMED.equals(this.state);
+		return PENDING.equals(this.state) || CLAIMED.equals(this.state);
 	}
 
 	/**
