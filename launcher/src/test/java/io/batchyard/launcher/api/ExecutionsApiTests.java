@@ -209,7 +209,7 @@ class ExecutionsApiTests {
 		badRequest(launch("{}"), "needs the identifying parameter 'asOf'");
 		badRequest(launch("{\"parameters\": {\"asOf\": {\"day\": 1}}}"), "must be a string, number or boolean");
 		badRequest(launch("{\"parameters\": {\"asOf\": \"" + AS_OF + "\", \"n\": \"1,java.lang.Nope\"}}"),
-				"Invalid job parameters");
+				"Parameter 'n': type 'java.lang.Nope' is not allowed");
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE", Long.class)).isZero();
 	}
 
