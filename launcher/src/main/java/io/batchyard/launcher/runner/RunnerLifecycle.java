@@ -92,9 +92,14 @@ public class RunnerLifecycle implements SmartLifecycle {
 				continue;
 			}
 			try {
+				// Recovery keeps the exit code (the views tell an interrupted execution
+				// by
+				// it) and says why in the description.
+				String why = this.node.deathOf(id) + "; recovered by " + this.node.id();
+				execution.setExitStatus(execution.getExitStatus().addExitDescription(why));
 				this.jobOperator.recover(execution);
-				logger.warn("Recovered job=" + execution.getJobInstance().getJobName() + " execution=" + id
-						+ ": its runner node stopped sending heartbeats; now FAILED and restartable");
+				logger.warn("Recovered job=" + execution.getJobInstance().getJobName() + " execution=" + id + ": " + why
+						+ "; now FAILED and restartable");
 			}
 			catch (OptimisticLockingFailureException ex) {
 				logger.info("Execution " + id + " was recovered or updated by another node meanwhile");

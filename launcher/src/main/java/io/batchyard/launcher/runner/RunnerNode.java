@@ -150,6 +150,29 @@ public class RunnerNode {
 	}
 
 	/**
+	 * Why an execution counts as dead, in words for its exit description.
+	 * @param jobExecutionId the execution
+	 * @return "runner node X stopped heart-beating at T" or how else it died
+	 */
+	public String deathOf(long jobExecutionId) {
+		List<String> reasons = this.jdbc.query("SELECT C.NODE_ID, N.HEARTBEAT_AT, N.STOPPED_AT FROM"
+				+ " BATCHYARD_NODE_EXECUTION C LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = C.NODE_ID"
+				+ " WHERE C.JOB_EXECUTION_ID = ?", (rs, row) -> {
+					String nodeId = rs.getString(1);
+					Timestamp heartbeat = rs.getTimestamp(2);
+					Timestamp stopped = rs.getTimestamp(3);
+					if (stopped != null) {
+						return "runner node " + nodeId + " stopped at " + stopped.toInstant() + " without finishing it";
+					}
+					return (heartbeat != null)
+							? "runner node " + nodeId + " stopped heart-beating at " + heartbeat.toInstant()
+							: "runner node " + nodeId + " is no longer registered";
+				}, jobExecutionId);
+		return reasons.isEmpty() ? "no runner node claimed it within " + this.properties.heartbeatTimeout()
+				: reasons.get(0);
+	}
+
+	/**
 	 * Whether the node running an execution is alive.
 	 * @param jobExecutionId the execution
 	 * @return {@code false} when the execution is counted dead by

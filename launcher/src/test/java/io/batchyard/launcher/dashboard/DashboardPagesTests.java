@@ -231,16 +231,24 @@ class DashboardPagesTests {
 						+ " VALUES ('gone-1', 'elsewhere', 1, 'server', ?, ?, ?)",
 				Timestamp.valueOf(LocalDateTime.now()), Timestamp.valueOf(LocalDateTime.now()),
 				Timestamp.valueOf(LocalDateTime.now()));
+		Timestamp twoDaysAgo = Timestamp.valueOf(LocalDateTime.now().minusDays(2));
+		this.jdbc.update(
+				"INSERT INTO BATCHYARD_NODE (NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT, STOPPED_AT)"
+						+ " VALUES ('long-gone', 'elsewhere', 2, 'server', ?, ?, ?)",
+				twoDaysAgo, twoDaysAgo, twoDaysAgo);
 		try {
 			String page = html(get("/nodes"));
 			assertThat(page).contains(self + "</span> <small>(this node)</small>")
 				.contains("status status-completed\">alive")
 				.contains("href=\"/executions/" + running + "\">" + PURGE + " #" + running)
 				.contains("gone-1")
-				.contains("status status-abandoned\">stopped");
+				.contains("status status-abandoned\">stopped")
+				.doesNotContain("long-gone")
+				.contains("1 node(s) silent for more than a day are hidden.");
+			assertThat(html(get("/nodes?all=true"))).contains("long-gone").contains("gone-1");
 		}
 		finally {
-			this.jdbc.update("DELETE FROM BATCHYARD_NODE WHERE NODE_ID = 'gone-1'");
+			this.jdbc.update("DELETE FROM BATCHYARD_NODE WHERE NODE_ID IN ('gone-1', 'long-gone')");
 		}
 	}
 

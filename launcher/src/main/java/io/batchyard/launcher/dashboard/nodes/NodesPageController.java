@@ -44,8 +44,14 @@ class NodesPageController {
 			Instant stoppedAt, boolean alive, boolean self, List<Claim> running) {
 	}
 
+	/**
+	 * Nodes silent for longer are hidden unless asked for: a rolling restart leaves many.
+	 */
+	private static final java.time.Duration HIDDEN_AFTER = java.time.Duration.ofDays(1);
+
 	@GetMapping("/nodes")
-	String nodes(Model model) {
+	String nodes(@org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean all,
+			Model model) {
 		Map<String, List<Claim>> claims = this.jdbc
 			.query("SELECT C.NODE_ID, E.JOB_EXECUTION_ID, I.JOB_NAME, E.STATUS FROM BATCHYARD_NODE_EXECUTION C"
 					+ " JOIN BATCH_JOB_EXECUTION E ON E.JOB_EXECUTION_ID = C.JOB_EXECUTION_ID"
@@ -56,17 +62,23 @@ class NodesPageController {
 			.collect(Collectors.groupingBy(Map.Entry::getKey,
 					Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
 		Instant expired = Instant.now().minus(this.properties.heartbeatTimeout());
-		List<NodeRow> nodes = this.jdbc.query("SELECT NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT,"
-				+ " STOPPED_AT FROM BATCHYARD_NODE ORDER BY (CASE WHEN STOPPED_AT IS NULL THEN 0 ELSE 1 END),"
-				+ " HEARTBEAT_AT DESC LIMIT 200", (rs, row) -> {
+		Timestamp shownSince = Timestamp.from(all ? Instant.EPOCH : Instant.now().minus(HIDDEN_AFTER));
+		List<NodeRow> nodes = this.jdbc.query(
+				"SELECT NODE_ID, HOST_NAME, PID, ROLE, STARTED_AT, HEARTBEAT_AT,"
+						+ " STOPPED_AT FROM BATCHYARD_NODE WHERE HEARTBEAT_AT >= ? ORDER BY"
+						+ " (CASE WHEN STOPPED_AT IS NULL THEN 0 ELSE 1 END), HEARTBEAT_AT DESC LIMIT 200",
+				(rs, row) -> {
 					Instant heartbeat = instant(rs.getTimestamp(6));
 					Instant stopped = instant(rs.getTimestamp(7));
 					String id = rs.getString(1);
 					return new NodeRow(id, rs.getString(2), rs.getLong(3), rs.getString(4), instant(rs.getTimestamp(5)),
 							heartbeat, stopped, stopped == null && heartbeat != null && heartbeat.isAfter(expired),
 							id.equals(this.self.id()), claims.getOrDefault(id, List.of()));
-				});
+				}, shownSince);
 		model.addAttribute("nodes", nodes);
+		model.addAttribute("all", all);
+		model.addAttribute("hidden", this.jdbc
+			.queryForObject("SELECT COUNT(*) FROM BATCHYARD_NODE WHERE HEARTBEAT_AT < ?", Long.class, shownSince));
 		model.addAttribute("heartbeatTimeout", this.properties.heartbeatTimeout());
 		model.addAttribute("undelivered", this.outbox.undelivered());
 		return "dashboard/nodes";
