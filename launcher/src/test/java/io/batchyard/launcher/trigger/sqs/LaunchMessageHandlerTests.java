@@ -62,7 +62,8 @@ class LaunchMessageHandlerTests {
 		this.handler.handleMessage(message("m-1", BODY));
 
 		verify(this.launchService)
-			.launch(new LaunchRequest("repositoryPurgeJob", java.util.Map.of("asOf", "2026-11-23")));
+			.launch(new LaunchRequest("repositoryPurgeJob", java.util.Map.of("asOf", "2026-11-23"),
+					LaunchRequest.Trigger.QUEUE));
 		assertThat(this.deleted).hasSize(1);
 		assertThat(this.activity.count("launch", Outcome.LAUNCHED)).isOne();
 		assertThat(this.activity.lastError("launch")).isEmpty();
