@@ -85,8 +85,10 @@ class RunnerConfiguration {
 	}
 
 	@Bean
-	static ExecutionListenersPostProcessor executionListenersPostProcessor(ObjectProvider<RunnerNode> node) {
-		return new ExecutionListenersPostProcessor(new ExecutionContextListener(node));
+	static ExecutionListenersPostProcessor executionListenersPostProcessor(ObjectProvider<RunnerNode> node,
+			ObjectProvider<JobRepository> jobRepository) {
+		return new ExecutionListenersPostProcessor(new ExecutionContextListener(node),
+				new FailureCauseListener(jobRepository));
 	}
 
 }
