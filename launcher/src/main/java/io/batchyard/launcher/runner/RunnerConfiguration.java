@@ -23,8 +23,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * The runner node: how jobs get threads, its heartbeat and crash recovery, and the launch
- * service.
+ * The runner node: how jobs get threads, its heartbeat and crash recovery, its shutdown,
+ * and the launch service.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -72,10 +72,15 @@ class RunnerConfiguration {
 
 	@Bean
 	RunnerLifecycle runnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler taskScheduler, JobLaunchService launchService,
-			HousekeepingProperties housekeeping) {
-		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler, launchService,
+			JobOperator jobOperator, TaskScheduler taskScheduler, HousekeepingProperties housekeeping) {
+		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler,
 				housekeeping.retention());
+	}
+
+	@Bean
+	RunnerShutdown runnerShutdown(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
+			JobLaunchService launchService, ObjectProvider<LaunchTrigger> triggers) {
+		return new RunnerShutdown(node, properties, jobRepository, launchService, triggers);
 	}
 
 	@Bean
