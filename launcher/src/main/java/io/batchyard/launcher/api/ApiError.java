@@ -3,6 +3,7 @@ package io.batchyard.launcher.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -24,7 +25,30 @@ public record ApiError(String error, int status, Long executionId) {
 	 * @return {@code {"error": message, "status": N}} with that status
 	 */
 	public static ResponseEntity<ApiError> answer(HttpStatus status, String message) {
-		return ResponseEntity.status(status).body(new ApiError(message, status.value()));
+		return answer(status, message, null);
+	}
+
+	/**
+	 * An error answer about an execution. Its content type is set rather than negotiated:
+	 * a client that accepts only, say, XML still gets the JSON error instead of a 406
+	 * with an empty body.
+	 * @param status the status
+	 * @param message the error
+	 * @param executionId the execution it is about, or {@code null}
+	 * @return {@code {"error": message, "status": N}} with that status
+	 */
+	public static ResponseEntity<ApiError> answer(HttpStatus status, String message, Long executionId) {
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(new ApiError(message, status.value(), executionId));
+	}
+
+	/**
+	 * The answer to a request whose {@code Accept} header excludes JSON.
+	 * @return 406 with the JSON error
+	 */
+	public static ResponseEntity<ApiError> notAcceptable() {
+		return answer(HttpStatus.NOT_ACCEPTABLE, ApiErrors.NOT_ACCEPTABLE);
 	}
 
 }

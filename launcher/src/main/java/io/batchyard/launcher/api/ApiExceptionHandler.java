@@ -10,6 +10,7 @@ import io.batchyard.launcher.launch.LaunchRefusedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -67,12 +68,17 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException ex) {
-		return answer(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed", null);
+		return answer(HttpStatus.METHOD_NOT_ALLOWED, ApiErrors.METHOD_NOT_ALLOWED, null);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException ex) {
-		return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type must be application/json", null);
+		return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ApiErrors.UNSUPPORTED_MEDIA_TYPE, null);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> notAcceptable(HttpMediaTypeNotAcceptableException ex) {
+		return ApiError.notAcceptable();
 	}
 
 	@ExceptionHandler
@@ -89,7 +95,7 @@ class ApiExceptionHandler {
 	}
 
 	private static ResponseEntity<ApiError> answer(HttpStatus status, String message, Long executionId) {
-		return ResponseEntity.status(status).body(new ApiError(message, status.value(), executionId));
+		return ApiError.answer(status, message, executionId);
 	}
 
 }

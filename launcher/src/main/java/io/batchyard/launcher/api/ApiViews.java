@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
+import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.RestartStatus;
 
@@ -15,7 +16,8 @@ import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * The JSON shapes of the API.
+ * The JSON shapes of the API. Exit descriptions are the cause in one sentence
+ * ({@link ExitDescriptions}), never a stack trace.
  */
 final class ApiViews {
 
@@ -47,8 +49,9 @@ final class ApiViews {
 			return new StepView(step.getId(), step.getStepName(), step.getStatus().name(), step.getReadCount(),
 					step.getWriteCount(), step.getFilterCount(), step.getReadSkipCount(), step.getProcessSkipCount(),
 					step.getWriteSkipCount(), step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
-					step.getExitStatus().getExitCode(), step.getExitStatus().getExitDescription(),
-					time(step.getStartTime()), time(step.getEndTime()));
+					step.getExitStatus().getExitCode(),
+					ExitDescriptions.summary(step.getExitStatus().getExitDescription()), time(step.getStartTime()),
+					time(step.getEndTime()));
 		}
 
 	}
@@ -86,7 +89,8 @@ final class ApiViews {
 				.toList();
 			return new ExecutionView(execution.getId(), execution.getJobInstance().getJobName(),
 					execution.getJobInstance().getInstanceId(), execution.getStatus().name(),
-					execution.getExitStatus().getExitCode(), execution.getExitStatus().getExitDescription(),
+					execution.getExitStatus().getExitCode(),
+					ExitDescriptions.summary(execution.getExitStatus().getExitDescription()),
 					time(execution.getCreateTime()), time(execution.getStartTime()), time(execution.getEndTime()),
 					time(execution.getLastUpdated()), parameters, steps,
 					actions.stream().sorted().map(ExecutionAction::path).toList(),

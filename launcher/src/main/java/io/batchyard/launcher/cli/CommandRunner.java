@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
@@ -112,7 +113,7 @@ class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 	}
 
 	private int report(JobExecution execution, BatchStatus expected) {
-		String description = execution.getExitStatus().getExitDescription();
+		String description = ExitDescriptions.summary(execution.getExitStatus().getExitDescription());
 		this.out.println(execution.getJobInstance().getJobName() + " execution " + execution.getId() + ": "
 				+ execution.getStatus() + ((description == null || description.isBlank()) ? "" : " - " + description));
 		return (execution.getStatus() == expected) ? EXIT_OK : EXIT_NOT_COMPLETED;

@@ -15,6 +15,7 @@ import io.batchyard.launcher.imagebatch.ImageBatchStates.ImageBatchState;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -84,6 +85,7 @@ class ImageBatchController {
 		String allowed = request.getRequestURI().endsWith("/batch") ? "GET, POST" : "GET, DELETE";
 		return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
 			.header("Allow", allowed)
+			.contentType(MediaType.APPLICATION_JSON)
 			.body(new ApiError("Method not allowed", HttpStatus.METHOD_NOT_ALLOWED.value()));
 	}
 

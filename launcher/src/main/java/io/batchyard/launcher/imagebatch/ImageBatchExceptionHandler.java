@@ -12,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -36,6 +37,15 @@ class ImageBatchExceptionHandler {
 				? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
 		logger.warn("Image batch job not launched: " + ex.getMessage());
 		return answer(status, "Batch job not started: " + ex.getMessage());
+	}
+
+	/**
+	 * Not a failure of the server: without this the catch-all below would log it as one
+	 * and answer 500.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ApiError> notAcceptable(HttpMediaTypeNotAcceptableException ex) {
+		return ApiError.notAcceptable();
 	}
 
 	@ExceptionHandler

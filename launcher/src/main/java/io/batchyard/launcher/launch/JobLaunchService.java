@@ -79,9 +79,7 @@ public class JobLaunchService {
 	 * or the instance is already running or complete
 	 */
 	public JobExecution launch(LaunchRequest request) {
-		if (!this.accepting) {
-			throw new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down");
-		}
+		refuseIfShuttingDown();
 		Job job = job(request.job());
 		JobParameters parameters = parameters(request.parameters());
 		validate(job, parameters);
@@ -138,6 +136,7 @@ public class JobLaunchService {
 	 * @return the new execution
 	 */
 	public JobExecution restart(long executionId) {
+		refuseIfShuttingDown();
 		JobExecution execution;
 		try {
 			execution = allowed(executionId, ExecutionAction.RESTART);
@@ -339,10 +338,24 @@ public class JobLaunchService {
 	}
 
 	/**
-	 * Stops taking new launches (shutdown).
+	 * Stops taking new launches and restarts (shutdown).
 	 */
 	public void refuseNewLaunches() {
 		this.accepting = false;
+	}
+
+	/**
+	 * Whether this node still takes new launches.
+	 * @return {@code false} once it began to shut down
+	 */
+	public boolean isAcceptingLaunches() {
+		return this.accepting;
+	}
+
+	private void refuseIfShuttingDown() {
+		if (!this.accepting) {
+			throw new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down");
+		}
 	}
 
 	/**

@@ -5,21 +5,26 @@ import org.springframework.batch.core.step.AbstractStep;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Registers the {@link ExecutionContextListener} on every job and step bean, so that jobs
- * added later get logging context and crash recovery without declaring anything.
+ * Registers the {@link ExecutionContextListener} on every job and step bean, and the
+ * {@link FailureCauseListener} on every job, so that jobs added later get logging
+ * context, crash recovery and readable failures without declaring anything.
  */
 class ExecutionListenersPostProcessor implements BeanPostProcessor {
 
 	private final ExecutionContextListener listener;
 
-	ExecutionListenersPostProcessor(ExecutionContextListener listener) {
+	private final FailureCauseListener failureCause;
+
+	ExecutionListenersPostProcessor(ExecutionContextListener listener, FailureCauseListener failureCause) {
 		this.listener = listener;
+		this.failureCause = failureCause;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractJob job) {
 			job.registerJobExecutionListener(this.listener);
+			job.registerJobExecutionListener(this.failureCause);
 		}
 		if (bean instanceof AbstractStep step) {
 			step.registerStepExecutionListener(this.listener);

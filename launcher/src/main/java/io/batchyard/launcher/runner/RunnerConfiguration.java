@@ -24,8 +24,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * The runner node: how jobs get threads, its heartbeat and crash recovery, and the launch
- * service.
+ * The runner node: how jobs get threads, its heartbeat and crash recovery, its shutdown,
+ * and the launch service.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -73,10 +73,15 @@ class RunnerConfiguration {
 
 	@Bean
 	RunnerLifecycle runnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler taskScheduler, JobLaunchService launchService,
-			HousekeepingProperties housekeeping) {
-		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler, launchService,
+			JobOperator jobOperator, TaskScheduler taskScheduler, HousekeepingProperties housekeeping) {
+		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler,
 				housekeeping.retention());
+	}
+
+	@Bean
+	RunnerShutdown runnerShutdown(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
+			JobLaunchService launchService, ObjectProvider<LaunchTrigger> triggers) {
+		return new RunnerShutdown(node, properties, jobRepository, launchService, triggers);
 	}
 
 	@Bean
@@ -94,8 +99,10 @@ class RunnerConfiguration {
 	}
 
 	@Bean
-	static ExecutionListenersPostProcessor executionListenersPostProcessor(ObjectProvider<RunnerNode> node) {
-		return new ExecutionListenersPostProcessor(new ExecutionContextListener(node));
+	static ExecutionListenersPostProcessor executionListenersPostProcessor(ObjectProvider<RunnerNode> node,
+			ObjectProvider<JobRepository> jobRepository) {
+		return new ExecutionListenersPostProcessor(new ExecutionContextListener(node),
+				new FailureCauseListener(jobRepository));
 	}
 
 }

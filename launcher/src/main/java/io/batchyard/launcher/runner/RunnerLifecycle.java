@@ -1,14 +1,11 @@
 package io.batchyard.launcher.runner;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.batchyard.launcher.launch.JobLaunchService;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
@@ -20,12 +17,17 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Joins this node to the repository on start-up, writes its heartbeat, recovers
- * executions of dead nodes (server role only) and, on shutdown (SIGTERM), stops this
- * node's running executions so that they end STOPPED and can be restarted.
+ * executions of dead nodes (server role only) and leaves the repository on shutdown,
+ * after {@link RunnerShutdown} stopped this node's running executions (they end STOPPED
+ * and can be restarted) and the web server closed.
  */
 public class RunnerLifecycle implements SmartLifecycle {
 
-	/** Stops before the job executor, so running jobs still have their threads. */
+	/**
+	 * Starts before the queue listeners, so that the node is registered before it takes
+	 * work; stops after {@link RunnerShutdown} waited for the executions, and before the
+	 * job executor.
+	 */
 	static final int PHASE = Integer.MAX_VALUE - 2048;
 
 	private static final Log logger = LogFactory.getLog(RunnerLifecycle.class);
@@ -40,8 +42,6 @@ public class RunnerLifecycle implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
-	private final JobLaunchService launchService;
-
 	private final Duration retention;
 
 	private volatile boolean running;
@@ -49,13 +49,12 @@ public class RunnerLifecycle implements SmartLifecycle {
 	private ScheduledFuture<?> heartbeat;
 
 	public RunnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler scheduler, JobLaunchService launchService, Duration retention) {
+			JobOperator jobOperator, TaskScheduler scheduler, Duration retention) {
 		this.node = node;
 		this.properties = properties;
 		this.jobRepository = jobRepository;
 		this.jobOperator = jobOperator;
 		this.scheduler = scheduler;
-		this.launchService = launchService;
 		this.retention = retention;
 	}
 
@@ -111,50 +110,14 @@ public class RunnerLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		this.launchService.refuseNewLaunches();
 		if (this.heartbeat != null) {
 			this.heartbeat.cancel(false);
 		}
 		try {
-			stopRunningExecutions();
 			this.node.deregister();
 		}
 		catch (DataAccessException ex) {
 			logger.warn("Could not leave the job repository cleanly: " + ex.getMessage());
-		}
-	}
-
-	private void stopRunningExecutions() {
-		List<Long> running = this.node.runningExecutions();
-		for (Long id : running) {
-			JobExecution execution = this.jobRepository.getJobExecution(id);
-			if (execution == null) {
-				continue;
-			}
-			logger.info("Shutting down: stopping job=" + execution.getJobInstance().getJobName() + " execution=" + id);
-			// false: it finished meanwhile
-			this.launchService.requestStop(execution);
-		}
-		Instant deadline = Instant.now().plus(this.properties.shutdownTimeout());
-		running = this.node.executionsWithRunningSteps();
-		while (!running.isEmpty() && Instant.now().isBefore(deadline)) {
-			running = this.node.executionsWithRunningSteps();
-			if (!running.isEmpty()) {
-				pause(Duration.ofMillis(100));
-			}
-		}
-		if (!running.isEmpty()) {
-			logger.warn("Shutting down with executions " + running + " still running: another node recovers them "
-					+ "once this node's heartbeat expires");
-		}
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -91,7 +91,8 @@ class CommandLineTests {
 		failDeletes(true);
 		assertThat(run("start", "repositoryPurgeJob", "asOf=2100-01-01T00:00:00Z")).isEqualTo(1);
 		long failed = purgeable.size() + 1;
-		assertThat(output.getOut()).contains("repositoryPurgeJob execution " + failed + ": FAILED");
+		assertThat(output.getOut()).contains("repositoryPurgeJob execution " + failed
+				+ ": FAILED - SQLException: Injected fault: deletes on this table fail" + System.lineSeparator());
 		assertThat(run("stop", String.valueOf(failed))).isEqualTo(2);
 		assertThat(output.getOut())
 			.contains("Refused: Cannot stop execution " + failed + " (FAILED): it is not running");

@@ -77,8 +77,8 @@ public final class BatchyardProcess implements AutoCloseable {
 	 * Starts the application and waits until it answers {@code /actuator/health} with UP.
 	 * @param workingDirectory the process's working directory
 	 * @param name names the log file
-	 * @param settings {@code --property=value} settings added to the test defaults (a
-	 * later setting of the same property wins)
+	 * @param settings {@code --property=value} settings added to the test defaults,
+	 * replacing a default of the same property
 	 * @return the running application
 	 */
 	public static BatchyardProcess start(Path workingDirectory, String name, String... settings) {
@@ -98,6 +98,15 @@ public final class BatchyardProcess implements AutoCloseable {
 				"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
 				"--spring.main.banner-mode=off", "--batchyard.security.users." + USER + ".password=" + PASSWORD_HASH,
 				"--batchyard.security.users." + USER + ".roles=OPERATOR"));
+		// Spring Boot joins repeated command-line properties with commas
+		// ("false,true"): a setting replaces the default of the same property instead.
+		for (String setting : settings) {
+			int equals = setting.indexOf('=');
+			if (setting.startsWith("--") && equals > 2) {
+				String key = setting.substring(0, equals + 1);
+				command.removeIf((argument) -> argument.startsWith(key));
+			}
+		}
 		command.addAll(List.of(settings));
 		try {
 			Files.createDirectories(log.getParent());
@@ -165,7 +174,15 @@ public final class BatchyardProcess implements AutoCloseable {
 		return JSON.readTree(response.body());
 	}
 
-	private HttpResponse<String> call(String method, String path, String json) {
+	/**
+	 * One API call as the process's OPERATOR user, whatever it answers.
+	 * @param method the method
+	 * @param path the path
+	 * @param json the body, or {@code null}
+	 * @return the response
+	 * @throws UncheckedIOException if the server does not answer (for example closed)
+	 */
+	HttpResponse<String> call(String method, String path, String json) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.base.resolve(path))
 			.timeout(Duration.ofSeconds(20))
 			.header("Authorization", AUTHORIZATION);
@@ -204,11 +221,23 @@ public final class BatchyardProcess implements AutoCloseable {
 	 * @return its exit value ({@link #TERMINATED} after an orderly shutdown)
 	 */
 	public int terminate(Duration timeout) {
-		this.process.destroy();
+		signalTerminate();
 		return awaitExit(timeout);
 	}
 
-	private int awaitExit(Duration timeout) {
+	/**
+	 * Sends SIGTERM ({@link Process#destroy()}) and returns at once.
+	 */
+	public void signalTerminate() {
+		this.process.destroy();
+	}
+
+	/**
+	 * Waits for the process to exit.
+	 * @param timeout how long it may take
+	 * @return its exit value
+	 */
+	public int awaitExit(Duration timeout) {
 		try {
 			assertThat(this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
 				.as("process exited within %s; output:%n%s", timeout, tail())

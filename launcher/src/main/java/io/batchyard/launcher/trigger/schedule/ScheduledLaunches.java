@@ -18,6 +18,8 @@ import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.jobs.launch.LaunchRequest.Trigger;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
+import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
+import io.batchyard.launcher.runner.LaunchTrigger;
 import io.batchyard.launcher.runner.RunnerNode;
 import io.batchyard.launcher.trigger.schedule.ScheduleFireLedger.LastFire;
 import io.batchyard.launcher.trigger.schedule.ScheduleProperties.Schedule;
@@ -32,9 +34,10 @@ import org.springframework.scheduling.support.CronExpression;
  * Fires the configured schedules. Each fire time is computed from the cron expression
  * (not from the moment the timer went off), so every node computes the same time; it
  * becomes the identifying {@code fireTime} parameter, and the {@link ScheduleFireLedger}
- * lets exactly one node launch it.
+ * lets exactly one node launch it. A node that is shutting down claims no fire time, so
+ * that another node launches it.
  */
-public class ScheduledLaunches implements SmartLifecycle {
+public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 
 	private static final JobParametersParser PARSER = new JobParametersParser();
 
@@ -114,6 +117,16 @@ public class ScheduledLaunches implements SmartLifecycle {
 	}
 
 	@Override
+	public void stopLaunching() {
+		boolean firing = !this.timers.isEmpty();
+		stop();
+		if (firing) {
+			logger
+				.info("Shutting down: schedules " + this.crons.keySet() + " no longer fire on node " + this.node.id());
+		}
+	}
+
+	@Override
 	public boolean isRunning() {
 		return this.running;
 	}
@@ -133,6 +146,9 @@ public class ScheduledLaunches implements SmartLifecycle {
 		try {
 			fireOnce(name, fireTime);
 		}
+		catch (LaunchRefusedException ex) {
+			logger.info("Schedule '" + name + "' for " + fireTime + " not fired here: " + ex.getMessage());
+		}
 		catch (RuntimeException ex) {
 			logger.error("Schedule '" + name + "' failed to fire for " + fireTime, ex);
 		}
@@ -148,9 +164,14 @@ public class ScheduledLaunches implements SmartLifecycle {
 	 * @param name the schedule
 	 * @param fireTime the fire time, the identifying {@code fireTime} parameter
 	 * @return the outcome
+	 * @throws LaunchRefusedException if this node is shutting down (nothing claimed)
 	 */
 	public FireOutcome fireOnce(String name, Instant fireTime) {
 		Schedule schedule = schedule(name);
+		if (!this.launchService.isAcceptingLaunches()) {
+			// Before the claim: a claimed fire time is never launched by another node.
+			throw new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down");
+		}
 		try {
 			if (!this.ledger.claim(name, fireTime, this.node.id())) {
 				logger.info("Schedule '" + name + "' for " + fireTime + " was launched by another node");
@@ -206,7 +227,7 @@ public class ScheduledLaunches implements SmartLifecycle {
 	private Schedule schedule(String name) {
 		Schedule schedule = this.properties.schedules().get(name);
 		if (schedule == null) {
-			throw new LaunchRefusedException(LaunchRefusedException.Reason.UNKNOWN_JOB,
+			throw new LaunchRefusedException(Reason.UNKNOWN_JOB,
 					"No schedule named '" + name + "'; known schedules: " + this.properties.schedules().keySet());
 		}
 		return schedule;

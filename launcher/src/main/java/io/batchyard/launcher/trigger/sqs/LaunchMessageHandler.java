@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.awspring.cloud.sqs.listener.Visibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,11 +25,12 @@ import org.springframework.messaging.MessageHandler;
 
 /**
  * Turns one queue message into one launch, and deletes the message only when the launch
- * was accepted or duplicates existing work. The container runs in manual acknowledgement
- * mode and this handler never throws for a message it refuses: an exception would make
- * the container log the whole wrapped stack trace at ERROR on every redelivery, while
- * leaving the message undeleted already lets the redrive policy move it to the
- * dead-letter queue. One WARN line per refusal is enough.
+ * was accepted or duplicates existing work; a node shutting down hands the message back
+ * to the queue at once. The container runs in manual acknowledgement mode and this
+ * handler never throws for a message it refuses: an exception would make the container
+ * log the whole wrapped stack trace at ERROR on every redelivery, while leaving the
+ * message undeleted already lets the redrive policy move it to the dead-letter queue. One
+ * WARN line per refusal is enough.
  */
 class LaunchMessageHandler implements MessageHandler {
 
@@ -88,7 +90,9 @@ class LaunchMessageHandler implements MessageHandler {
 				logger.info("Duplicate from " + where + ", message deleted: " + ex.getMessage());
 			}
 			else if (ex.getReason() == LaunchRefusedException.Reason.SHUTTING_DOWN) {
-				refuse(where, messageId, Outcome.FAILED, ex.getMessage() + "; it will be redelivered");
+				handBack(message, where);
+				refuse(where, messageId, Outcome.FAILED,
+						ex.getMessage() + "; handed back to the queue for another node");
 			}
 			else {
 				refuse(where, messageId, Outcome.REJECTED, ex.getReason() + ": " + ex.getMessage());
@@ -107,6 +111,24 @@ class LaunchMessageHandler implements MessageHandler {
 		this.activity.recordError(this.trigger.name(), messageId, outcome, reason);
 		logger.warn("Not launched (" + outcome.tag() + "), message left for redelivery or the dead-letter queue, "
 				+ where + ": " + reason);
+	}
+
+	/**
+	 * Makes a message this node will not launch visible again at once, instead of after
+	 * the visibility timeout: another node takes it now. Only while shutting down, when
+	 * this node no longer polls, so it cannot receive the message again itself.
+	 */
+	private static void handBack(Message<?> message, String where) {
+		Visibility visibility = message.getHeaders().get(SqsHeaders.SQS_VISIBILITY_TIMEOUT_HEADER, Visibility.class);
+		if (visibility == null) {
+			return;
+		}
+		visibility.changeToAsync(0).whenComplete((done, failure) -> {
+			if (failure != null) {
+				logger.warn("Could not hand back " + where + " (" + rootCause(failure)
+						+ "); it returns after the visibility timeout");
+			}
+		});
 	}
 
 	private static void acknowledge(Message<?> message, String where) {

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.launch.LaunchRefusedException;
+import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 import io.batchyard.launcher.runner.RunnerProperties;
 import io.batchyard.launcher.support.BatchyardTest;
@@ -32,6 +34,12 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -61,6 +69,9 @@ class ScheduledLaunchesTests {
 
 	@Autowired
 	RunnerProperties runnerProperties;
+
+	@Autowired
+	RunnerNode node;
 
 	@Autowired
 	JobRepository jobRepository;
@@ -120,6 +131,25 @@ class ScheduledLaunchesTests {
 				"SELECT COUNT(*) FROM BATCHYARD_SCHEDULE_FIRE WHERE SCHEDULE_NAME = 'manual' AND JOB_EXECUTION_ID IS NOT NULL",
 				Integer.class))
 			.isEqualTo(1);
+	}
+
+	@Test
+	void aNodeShuttingDownClaimsNoFireTimeSoThatAnotherNodeLaunchesIt() {
+		JobLaunchService shuttingDown = mock(JobLaunchService.class);
+		given(shuttingDown.isAcceptingLaunches()).willReturn(false);
+		ScheduledLaunches dying = new ScheduledLaunches(this.properties, shuttingDown,
+				new ScheduleFireLedger(this.jdbc, Duration.ofDays(30)), this.node, this.taskScheduler,
+				Clock.systemDefaultZone());
+		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
+
+		assertThatExceptionOfType(LaunchRefusedException.class).isThrownBy(() -> dying.fireOnce("manual", fireTime))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.SHUTTING_DOWN));
+
+		verify(shuttingDown, never()).launch(any());
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCHYARD_SCHEDULE_FIRE", Integer.class)).isZero();
+		FireOutcome other = this.launches.fireOnce("manual", fireTime);
+		assertThat(other.outcome()).isEqualTo("launched");
+		awaitCompleted(other.jobExecutionId());
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.awspring.cloud.sqs.MessagingHeaders;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.awspring.cloud.sqs.listener.Visibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.AcknowledgementCallback;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.jobs.launch.QueueTrigger;
@@ -54,6 +55,8 @@ class LaunchMessageHandlerTests {
 
 	private final List<Message<?>> deleted = new ArrayList<>();
 
+	private final List<Integer> visibilityChanges = new ArrayList<>();
+
 	@Test
 	void deletesALaunchedMessage() {
 		given(this.launchService.launch(any()))
@@ -61,9 +64,8 @@ class LaunchMessageHandlerTests {
 
 		this.handler.handleMessage(message("m-1", BODY));
 
-		verify(this.launchService)
-			.launch(new LaunchRequest("repositoryPurgeJob", java.util.Map.of("asOf", "2026-11-23"),
-					LaunchRequest.Trigger.QUEUE));
+		verify(this.launchService).launch(new LaunchRequest("repositoryPurgeJob",
+				java.util.Map.of("asOf", "2026-11-23"), LaunchRequest.Trigger.QUEUE));
 		assertThat(this.deleted).hasSize(1);
 		assertThat(this.activity.count("launch", Outcome.LAUNCHED)).isOne();
 		assertThat(this.activity.lastError("launch")).isEmpty();
@@ -113,20 +115,25 @@ class LaunchMessageHandlerTests {
 		this.handler.handleMessage(message("m-5", BODY));
 
 		assertThat(this.deleted).isEmpty();
+		// Redelivered after the visibility timeout, which paces the retries.
+		assertThat(this.visibilityChanges).isEmpty();
 		assertThat(this.activity.count("launch", Outcome.FAILED)).isOne();
 		assertThat(this.activity.lastError("launch")).hasValueSatisfying((error) -> assertThat(error.reason())
 			.isEqualTo("Launch failed: SQLTransientConnectionException: Connection refused"));
 	}
 
 	@Test
-	void keepsTheMessageWhileThisNodeShutsDown() {
+	void handsTheMessageBackAtOnceWhileThisNodeShutsDown() {
 		given(this.launchService.launch(any()))
 			.willThrow(new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down"));
 
 		this.handler.handleMessage(message("m-6", BODY));
 
 		assertThat(this.deleted).isEmpty();
+		assertThat(this.visibilityChanges).containsExactly(0);
 		assertThat(this.activity.count("launch", Outcome.FAILED)).isOne();
+		assertThat(this.activity.lastError("launch")).hasValueSatisfying((error) -> assertThat(error.reason())
+			.isEqualTo("This runner node is shutting down; handed back to the queue for another node"));
 	}
 
 	private Message<String> message(String id, String body) {
@@ -143,6 +150,10 @@ class LaunchMessageHandlerTests {
 			.setHeader(SqsHeaders.SQS_SOURCE_DATA_HEADER,
 					software.amazon.awssdk.services.sqs.model.Message.builder().messageId(id).body(body).build())
 			.setHeader(MessagingHeaders.ACKNOWLEDGMENT_CALLBACK_HEADER, callback)
+			.setHeader(SqsHeaders.SQS_VISIBILITY_TIMEOUT_HEADER, (Visibility) (seconds) -> {
+				this.visibilityChanges.add(seconds);
+				return CompletableFuture.completedFuture(null);
+			})
 			.build();
 	}
 
