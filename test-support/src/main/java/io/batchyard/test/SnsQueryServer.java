@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -23,7 +25,8 @@ import com.sun.net.httpserver.HttpServer;
  * with a form body): it answers {@code Action=Publish} with a valid
  * {@code PublishResponse}, records exactly the parameters the client sent, and answers
  * every other action with an SNS error document. It can be told to fail the next
- * publishes with a 500, to test faults. Loopback only; {@link #close()} stops it.
+ * publishes with a 500, or to hold them unanswered (a publish in flight when its sender
+ * dies), to test faults. Loopback only; {@link #close()} stops it.
  */
 public final class SnsQueryServer implements AutoCloseable {
 
@@ -34,6 +37,10 @@ public final class SnsQueryServer implements AutoCloseable {
 	private final AtomicInteger failuresToInject = new AtomicInteger();
 
 	private final AtomicInteger successesBeforeOutage = new AtomicInteger(-1);
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	private volatile CountDownLatch gate;
 
 	private SnsQueryServer(HttpServer server) {
 		this.server = server;
@@ -77,9 +84,34 @@ public final class SnsQueryServer implements AutoCloseable {
 	}
 
 	public void clear() {
+		release();
 		this.published.clear();
 		this.failuresToInject.set(0);
 		this.successesBeforeOutage.set(-1);
+		this.held.set(0);
+	}
+
+	/**
+	 * Holds every publish from now on unanswered until {@link #release()}: the sender
+	 * waits as for a slow or unreachable endpoint. A held publish is never recorded; when
+	 * released it is answered with HTTP 500.
+	 */
+	public void hold() {
+		this.gate = new CountDownLatch(1);
+	}
+
+	/** Answers the held publishes (HTTP 500) and holds no more. */
+	public void release() {
+		CountDownLatch released = this.gate;
+		this.gate = null;
+		if (released != null) {
+			released.countDown();
+		}
+	}
+
+	/** How many publishes were held since the last {@link #clear()}. */
+	public int held() {
+		return this.held.get();
 	}
 
 	/**
@@ -111,6 +143,18 @@ public final class SnsQueryServer implements AutoCloseable {
 			String action = form.getOrDefault("Action", "");
 			if (!"POST".equals(exchange.getRequestMethod()) || !"Publish".equals(action)) {
 				respond(exchange, 400, error("InvalidAction", "Unsupported action '" + action + "'", "Sender"));
+				return;
+			}
+			CountDownLatch holding = this.gate;
+			if (holding != null) {
+				this.held.incrementAndGet();
+				try {
+					holding.await(5, TimeUnit.MINUTES);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				respond(exchange, 500, error("InternalError", "Held, then refused", "Receiver"));
 				return;
 			}
 			boolean outage = this.successesBeforeOutage.getAndUpdate((n) -> (n > 0) ? n - 1 : n) == 0;
@@ -164,6 +208,7 @@ public final class SnsQueryServer implements AutoCloseable {
 
 	@Override
 	public void close() {
+		release();
 		this.server.stop(0);
 	}
 

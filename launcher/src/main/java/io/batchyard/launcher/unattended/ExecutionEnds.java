@@ -41,6 +41,10 @@ public class ExecutionEnds implements ExecutionEndListener {
 
 	private static final Log logger = LogFactory.getLog(ExecutionEnds.class);
 
+	/** Why an invalid-input failure is never restarted. */
+	static final String INVALID_INPUT = "invalid input (parameters, validation or a 4xx answer) fails the same way"
+			+ " again";
+
 	private final JdbcTemplate jdbc;
 
 	private final UnattendedProperties properties;
@@ -130,6 +134,10 @@ public class ExecutionEnds implements ExecutionEndListener {
 		}
 		if (trigger.cancelledAt() != null) {
 			return "cancelled by " + trigger.cancelledBy() + " at " + trigger.cancelledAt();
+		}
+		if (category == FailureCategory.INVALID_INPUT) {
+			// Not a setting: restart.on refuses it.
+			return INVALID_INPUT;
 		}
 		if (!settings.restart().on().contains(category)) {
 			return "restart.on does not include " + category.configName() + " failures";

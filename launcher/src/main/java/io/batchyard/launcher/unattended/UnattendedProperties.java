@@ -77,7 +77,8 @@ public record UnattendedProperties(Map<String, JobSettings> jobs, @DefaultValue 
 	 * @param backoff the wait before the first; it doubles for each next one
 	 * @param maxBackoff the longest wait
 	 * @param on the failure categories that are restarted ({@code node-lost},
-	 * {@code infrastructure})
+	 * {@code infrastructure}, {@code unknown}; never {@code invalid-input} or
+	 * {@code operator})
 	 * @param manualLaunches whether instances launched by hand (HTTP API, dashboard,
 	 * command line) are restarted too; those started by a schedule, a queue message or
 	 * the image and robot APIs always are
@@ -97,6 +98,11 @@ public record UnattendedProperties(Map<String, JobSettings> jobs, @DefaultValue 
 			if (on.contains(FailureCategory.OPERATOR)) {
 				throw new IllegalArgumentException("restart.on cannot include operator: an execution an operator "
 						+ "stopped or abandoned is never restarted automatically");
+			}
+			if (on.contains(FailureCategory.INVALID_INPUT)) {
+				throw new IllegalArgumentException("restart.on cannot include invalid-input: invalid parameters, "
+						+ "input that fails validation and 4xx answers fail the same way again, so they are never "
+						+ "restarted automatically");
 			}
 		}
 

@@ -41,6 +41,8 @@ public final class BatchyardProcess implements AutoCloseable {
 
 	private static final AtomicInteger COUNTER = new AtomicInteger();
 
+	private static final int PORT_ATTEMPTS = 3;
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/**
@@ -82,7 +84,25 @@ public final class BatchyardProcess implements AutoCloseable {
 	 * @return the running application
 	 */
 	public static BatchyardProcess start(Path workingDirectory, String name, String... settings) {
-		int port = FreePorts.next();
+		for (int attempt = 1;; attempt++) {
+			int port = FreePorts.next();
+			try {
+				return start(workingDirectory, name, port, settings);
+			}
+			catch (PortTakenException ex) {
+				// The port was free when chosen, but the application binds it only after
+				// its slow start, and any outgoing connection on the machine may take an
+				// ephemeral port meanwhile: choose another.
+				if (attempt == PORT_ATTEMPTS) {
+					throw new IllegalStateException(
+							"Port " + port + " was taken before the application bound it, " + PORT_ATTEMPTS + " times",
+							ex);
+				}
+			}
+		}
+	}
+
+	private static BatchyardProcess start(Path workingDirectory, String name, int port, String... settings) {
 		Path jar = Path.of(System.getProperty("batchyard.jar", "target/batchyard.jar")).toAbsolutePath();
 		assertThat(jar).as("the application jar (run the package phase first)").isRegularFile();
 		Path log = Path.of("target", "process-logs", COUNTER.incrementAndGet() + "-" + name + ".log").toAbsolutePath();
@@ -98,16 +118,14 @@ public final class BatchyardProcess implements AutoCloseable {
 				"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
 				"--spring.main.banner-mode=off", "--batchyard.security.users." + USER + ".password=" + PASSWORD_HASH,
 				"--batchyard.security.users." + USER + ".roles=OPERATOR"));
-		// Spring Boot joins repeated command-line properties with commas
-		// ("false,true"): a setting replaces the default of the same property instead.
 		for (String setting : settings) {
+			// Spring joins repeated options with commas ("false,true"), so a test's
+			// setting replaces the default instead of following it.
 			int equals = setting.indexOf('=');
-			if (setting.startsWith("--") && equals > 2) {
-				String key = setting.substring(0, equals + 1);
-				command.removeIf((argument) -> argument.startsWith(key));
-			}
+			String option = (equals > 0) ? setting.substring(0, equals + 1) : setting;
+			command.removeIf((argument) -> argument.startsWith(option) || argument.equals(setting));
+			command.add(setting);
 		}
-		command.addAll(List.of(settings));
 		try {
 			Files.createDirectories(log.getParent());
 			Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
@@ -120,6 +138,9 @@ public final class BatchyardProcess implements AutoCloseable {
 			}
 			catch (RuntimeException | AssertionError ex) {
 				application.close();
+				if (application.output().contains("Port " + port + " was already in use")) {
+					throw new PortTakenException(ex);
+				}
 				throw ex;
 			}
 			return application;
@@ -297,6 +318,17 @@ public final class BatchyardProcess implements AutoCloseable {
 		catch (IllegalStateException ex) {
 			// the JVM is shutting down: the hook runs anyway
 		}
+	}
+
+	/** The application could not bind the port it was given. */
+	private static final class PortTakenException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		PortTakenException(Throwable cause) {
+			super(cause);
+		}
+
 	}
 
 }
