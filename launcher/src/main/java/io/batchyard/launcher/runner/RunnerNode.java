@@ -38,7 +38,11 @@ public class RunnerNode {
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.properties = properties;
-		this.id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		// NODE_ID is 64 characters: a long host name (a pod's) must not break
+		// registration.
+		String host = hostName();
+		this.id = ((host.length() > 40) ? host.substring(0, 40) : host) + "-" + ProcessHandle.current().pid() + "-"
+				+ UUID.randomUUID().toString().substring(0, 8);
 	}
 
 	public String id() {

@@ -122,10 +122,13 @@ public class NotificationOutbox {
 		catch (RuntimeException ex) {
 			Duration backoff = backoff(this.properties.notifications().backoff(), attempts);
 			String error = abbreviate(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			// Only while this node still holds the claim: a node slower than its lease
+			// must
+			// not overwrite what the node that took over recorded.
 			this.jdbc.update(
 					"UPDATE BATCHYARD_NOTIFICATION SET ATTEMPTS = ?, NEXT_ATTEMPT_AT = ?, CLAIMED_UNTIL = NULL,"
-							+ " LAST_ERROR = ? WHERE ID = ?",
-					attempts, Timestamp.from(this.clock.instant().plus(backoff)), error, id);
+							+ " LAST_ERROR = ? WHERE ID = ? AND CLAIMED_BY = ? AND DELIVERED_AT IS NULL",
+					attempts, Timestamp.from(this.clock.instant().plus(backoff)), error, id, this.node.id());
 			logger.warn("Notification " + row.get("NOTIFICATION_ID") + " to " + channel + " failed (attempt " + attempts
 					+ "), next in " + backoff + ": " + error);
 			return false;
