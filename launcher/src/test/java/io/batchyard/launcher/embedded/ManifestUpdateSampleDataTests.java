@@ -7,11 +7,14 @@ import java.util.UUID;
 
 import io.batchyard.readers.blob.LocalDirectoryBlobStore;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,10 +38,21 @@ class ManifestUpdateSampleDataTests {
 
 	@BeforeEach
 	void database() {
+		// INFO whatever an earlier application in this JVM left the levels at.
+		logging().setLogLevel(ManifestUpdateSampleData.class.getName(), LogLevel.INFO);
 		this.dataSource = new DriverManagerDataSource(
 				"jdbc:h2:mem:samples-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL", "sa", "");
 		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/migration/h2").load().migrate();
 		this.blobs = LocalDirectoryBlobStore.builder().root(this.directory.resolve("blobs")).build();
+	}
+
+	@AfterEach
+	void resetLogLevel() {
+		logging().setLogLevel(ManifestUpdateSampleData.class.getName(), null);
+	}
+
+	private static LoggingSystem logging() {
+		return LoggingSystem.get(ManifestUpdateSampleDataTests.class.getClassLoader());
 	}
 
 	@Test

@@ -44,8 +44,10 @@ import static org.awaitility.Awaitility.await;
  * directory, with no server, and the SQS example, whose {@code aws} commands run through
  * the AWS SDK with the README's own endpoint, queue URL, body and credentials.
  * <p>
- * The only change to the commands: the fixed ports of the embedded default (8080, 9324,
- * 8000) become free ports, by settings appended to the run command and in the URLs.
+ * The only changes to the commands: the fixed ports of the embedded default (8080, 9324,
+ * 8000) become free ports, by settings appended to the {@code java} commands and in the
+ * URLs, and the {@code java} commands get JVM options for a quicker start on a small
+ * machine (as the other process tests do), which change no behaviour.
  */
 class ReadmeCommandsIntegrationTests {
 
