@@ -8,7 +8,10 @@ import java.util.Set;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The command-line verbs of Spring Batch 6's {@code CommandLineJobOperator}, run against
@@ -20,6 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class CommandLine {
 
 	static final Set<String> VERBS = Set.of("start", "restart", "stop", "abandon", "recover");
+
+	static final String PROPERTY_SOURCE = "batchyardCommandLine";
 
 	private CommandLine() {
 	}
@@ -38,7 +43,7 @@ public final class CommandLine {
 	public static int run(Class<?> source, String[] args) {
 		SpringApplication application = new SpringApplication(source);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setDefaultProperties(commandLineDefaults());
+		application.addListeners(new CommandLineSettings());
 		application.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = application.run(args)) {
 			return SpringApplication.exit(context);
@@ -49,15 +54,41 @@ public final class CommandLine {
 		}
 	}
 
-	static Map<String, Object> commandLineDefaults() {
-		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("batchyard.runner.role", "cli");
-		defaults.put("batchyard.launcher.sqs.enabled", "false");
-		defaults.put("batchyard.scheduler.enabled", "false");
-		defaults.put("batchyard.embedded.sqs.enabled", "false");
-		defaults.put("batchyard.embedded.dynamodb.enabled", "false");
-		defaults.put("spring.main.banner-mode", "off");
-		return defaults;
+	/**
+	 * What a command never runs, whatever the profile says: the embedded profile turns
+	 * the emulators, their provisioning and the sample data on for the server, and a
+	 * command next to a running server would otherwise try to bind the server's ports, or
+	 * start emulators of its own that nothing would ever use.
+	 * @return the settings
+	 */
+	static Map<String, Object> commandLineSettings() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("batchyard.runner.role", "cli");
+		settings.put("batchyard.launcher.sqs.enabled", "false");
+		settings.put("batchyard.scheduler.enabled", "false");
+		settings.put("batchyard.embedded.sqs.enabled", "false");
+		settings.put("batchyard.embedded.dynamodb.enabled", "false");
+		settings.put("batchyard.embedded.sns.enabled", "false");
+		settings.put("batchyard.embedded.postingest.provision", "false");
+		settings.put("batchyard.embedded.image-ingest.create-queue", "false");
+		settings.put("spring.main.banner-mode", "off");
+		return settings;
+	}
+
+	/**
+	 * Puts {@link #commandLineSettings()} above every other property source once the
+	 * configuration files are read. Default properties would rank below them, and the
+	 * embedded profile's {@code application-embedded.properties} turns the emulators on.
+	 */
+	private static final class CommandLineSettings implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+
+		@Override
+		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+			event.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource(PROPERTY_SOURCE, commandLineSettings()));
+		}
+
 	}
 
 	/**

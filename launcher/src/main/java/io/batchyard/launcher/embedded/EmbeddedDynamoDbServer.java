@@ -14,15 +14,12 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
-
 /**
  * DynamoDB Local in this process, over HTTP, with its database file under a directory.
  * {@code -sharedDb} keeps one database for every access key and region: without it the
  * AWS CLI (other credentials, other region) would see none of the application's tables.
  */
-class EmbeddedDynamoDbServer implements InitializingBean, DisposableBean {
+class EmbeddedDynamoDbServer extends EmbeddedEmulator {
 
 	private static final Log logger = LogFactory.getLog(EmbeddedDynamoDbServer.class);
 
@@ -32,13 +29,19 @@ class EmbeddedDynamoDbServer implements InitializingBean, DisposableBean {
 
 	private DynamoDBProxyServer server;
 
-	EmbeddedDynamoDbServer(int port, Path dbPath) {
+	EmbeddedDynamoDbServer(int port, Path dbPath, EmbeddedStartup startup) {
+		super(startup);
 		this.port = port;
 		this.dbPath = dbPath.toAbsolutePath().normalize();
 	}
 
 	@Override
-	public void afterPropertiesSet() throws Exception {
+	String name() {
+		return "DynamoDB Local on 127.0.0.1:" + this.port;
+	}
+
+	@Override
+	protected void start() throws Exception {
 		try {
 			Files.createDirectories(this.dbPath);
 		}
@@ -86,7 +89,7 @@ class EmbeddedDynamoDbServer implements InitializingBean, DisposableBean {
 	}
 
 	@Override
-	public void destroy() throws Exception {
+	protected void stop() throws Exception {
 		if (this.server != null) {
 			this.server.stop();
 			logger.info("Embedded DynamoDB Local stopped");

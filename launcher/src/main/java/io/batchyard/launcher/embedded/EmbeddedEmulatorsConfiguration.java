@@ -1,6 +1,9 @@
 package io.batchyard.launcher.embedded;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.batchyard.jobs.imageingest.ImageIngestProperties;
 import io.batchyard.jobs.postingest.PostingestProperties;
@@ -19,9 +22,13 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ObjectUtils;
 
 /**
- * The embedded default's AWS emulators, in this process. Every SQS client bean is made to
- * depend on ElasticMQ and every DynamoDB client bean on DynamoDB Local, so an emulator is
- * up before anything can use it (queue creation, listeners) and stops after them.
+ * The embedded default's AWS emulators, in this process.
+ * {@link EmbeddedEmulatorsInitializer} starts them in parallel, on threads of their own
+ * ({@link EmbeddedStartup}), as the context is created; what is created on them at
+ * start-up (queues, the postingest table) follows as soon as they answer; the web server,
+ * listeners and schedules start once all of it is done. Every SQS client bean is made to
+ * depend on ElasticMQ and every DynamoDB client bean on DynamoDB Local, so an emulator
+ * stops only after every client.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EmbeddedProperties.class)
@@ -33,39 +40,38 @@ class EmbeddedEmulatorsConfiguration {
 
 	static final String SNS_SERVER = "embeddedSnsServer";
 
-	@Bean(SQS_SERVER)
-	@ConditionalOnProperty(name = "batchyard.embedded.sqs.enabled", havingValue = "true", matchIfMissing = true)
-	EmbeddedSqsServer embeddedSqsServer(EmbeddedProperties properties) {
-		return new EmbeddedSqsServer(properties.sqs().port());
-	}
-
-	@Bean(DYNAMODB_SERVER)
-	@ConditionalOnProperty(name = "batchyard.embedded.dynamodb.enabled", havingValue = "true", matchIfMissing = true)
-	EmbeddedDynamoDbServer embeddedDynamoDbServer(EmbeddedProperties properties) {
-		return new EmbeddedDynamoDbServer(properties.dynamodb().port(), properties.dynamodb().dbPath());
-	}
-
-	@Bean(SNS_SERVER)
-	@ConditionalOnProperty(name = "batchyard.embedded.sns.enabled", havingValue = "true")
-	EmbeddedSnsServer embeddedSnsServer(EmbeddedProperties properties) {
-		return new EmbeddedSnsServer(properties.sns().port());
-	}
-
 	@Bean
 	@ConditionalOnProperty(name = "batchyard.embedded.postingest.provision", havingValue = "true")
 	EmbeddedPostingestSetup embeddedPostingestSetup(EmbeddedProperties properties,
 			ObjectProvider<PostingestProperties> postingest, ObjectProvider<DynamoDbClient> dynamoDb,
-			ObjectProvider<SqsAsyncClient> sqs) {
+			ObjectProvider<SqsAsyncClient> sqs, EmbeddedStartup startup, ObjectProvider<EmbeddedSqsServer> sqsServer,
+			ObjectProvider<EmbeddedDynamoDbServer> dynamoDbServer) {
 		return new EmbeddedPostingestSetup(java.nio.file.Path.of(properties.postingest().sampleRows()),
-				postingest.getIfAvailable(), dynamoDb.getObject(), sqs.getObject());
+				postingest.getIfAvailable(), dynamoDb.getObject(), sqs.getObject(), startup,
+				started(sqsServer, dynamoDbServer));
 	}
 
 	@Bean
 	@ConditionalOnProperty(name = { "batchyard.embedded.sqs.enabled", "batchyard.embedded.image-ingest.create-queue" },
 			havingValue = "true")
 	EmbeddedImageQueueSetup embeddedImageQueueSetup(ObjectProvider<SqsAsyncClient> sqs,
-			ObjectProvider<ImageIngestProperties> imageIngest) {
-		return new EmbeddedImageQueueSetup(sqs.getObject(), imageIngest.getObject().queue());
+			ObjectProvider<ImageIngestProperties> imageIngest, EmbeddedStartup startup,
+			ObjectProvider<EmbeddedSqsServer> sqsServer) {
+		return new EmbeddedImageQueueSetup(sqs.getObject(), imageIngest.getObject().queue(), startup,
+				started(sqsServer));
+	}
+
+	/**
+	 * The starts of the emulators that run here; one that is disabled is not waited for
+	 * (whatever stands in for it is the operator's to start).
+	 */
+	@SafeVarargs
+	private static List<CompletableFuture<Void>> started(ObjectProvider<? extends EmbeddedEmulator>... emulators) {
+		List<CompletableFuture<Void>> started = new ArrayList<>();
+		for (ObjectProvider<? extends EmbeddedEmulator> emulator : emulators) {
+			emulator.ifAvailable((available) -> started.add(available.started()));
+		}
+		return started;
 	}
 
 	@Bean
@@ -82,7 +88,7 @@ class EmbeddedEmulatorsConfiguration {
 
 	/**
 	 * Adds {@code dependsOn} an emulator to every bean of a client type, when the
-	 * emulator is enabled.
+	 * emulator runs (it is then a singleton registered before the refresh).
 	 */
 	static final class ClientsDependOnEmulators implements BeanFactoryPostProcessor {
 
@@ -96,7 +102,7 @@ class EmbeddedEmulatorsConfiguration {
 		public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 			ClassLoader classLoader = beanFactory.getBeanClassLoader();
 			this.emulatorByClientType.forEach((typeName, emulator) -> {
-				if (!beanFactory.containsBeanDefinition(emulator) || !ClassUtils.isPresent(typeName, classLoader)) {
+				if (!beanFactory.containsSingleton(emulator) || !ClassUtils.isPresent(typeName, classLoader)) {
 					return;
 				}
 				Class<?> type = ClassUtils.resolveClassName(typeName, classLoader);

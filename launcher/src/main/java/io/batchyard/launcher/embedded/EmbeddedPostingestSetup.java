@@ -1,10 +1,13 @@
 package io.batchyard.launcher.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.batchyard.jobs.postingest.PostingestProperties;
 import org.apache.commons.logging.Log;
@@ -30,7 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * {@code queue + lastQueued} index and the configured confirmer queues when they are
  * missing, and loads the sample rows into a table it has just created, so both postingest
  * jobs have work on a fresh start. A queue is created under the last path segment of its
- * configured URL.
+ * configured URL. It runs as an {@link EmbeddedStartup} task once the emulators are up.
  */
 class EmbeddedPostingestSetup implements InitializingBean {
 
@@ -44,19 +47,36 @@ class EmbeddedPostingestSetup implements InitializingBean {
 
 	private final SqsAsyncClient sqs;
 
+	private final EmbeddedStartup startup;
+
+	private final List<CompletableFuture<Void>> emulators;
+
 	EmbeddedPostingestSetup(Path sampleRows, PostingestProperties properties, DynamoDbClient dynamoDb,
-			SqsAsyncClient sqs) {
+			SqsAsyncClient sqs, EmbeddedStartup startup, List<CompletableFuture<Void>> emulators) {
 		this.sampleRows = sampleRows;
 		this.properties = properties;
 		this.dynamoDb = dynamoDb;
 		this.sqs = sqs;
+		this.startup = startup;
+		this.emulators = emulators;
 	}
 
 	@Override
-	public void afterPropertiesSet() throws IOException {
+	public void afterPropertiesSet() {
 		if (this.properties == null || !this.properties.enabled()) {
 			return;
 		}
+		this.startup.submit("postingest table and queues", () -> {
+			try {
+				provision();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, this.emulators);
+	}
+
+	private void provision() throws IOException {
 		for (PostingestProperties.Queue queue : this.properties.queues()) {
 			String url = queue.queueUrl();
 			String name = url.substring(url.lastIndexOf('/') + 1);

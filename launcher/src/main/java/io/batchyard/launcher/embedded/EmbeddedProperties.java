@@ -53,8 +53,11 @@ public record EmbeddedProperties(@DefaultValue @Valid Sqs sqs, @DefaultValue @Va
 	 *
 	 * @param enabled whether to start it
 	 * @param port its loopback port
+	 * @param dbPath the directory of its database, where queues and messages outlive a
+	 * restart; none (the default outside the embedded profile): in memory only
 	 */
-	public record Sqs(@DefaultValue("false") boolean enabled, @DefaultValue("9324") @Min(1) @Max(65535) int port) {
+	public record Sqs(@DefaultValue("false") boolean enabled, @DefaultValue("9324") @Min(1) @Max(65535) int port,
+			Path dbPath) {
 
 	}
 

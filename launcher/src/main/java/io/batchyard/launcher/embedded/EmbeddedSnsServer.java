@@ -19,9 +19,6 @@ import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
-
 /**
  * The embedded default's stand-in for SNS, which has no emulator: a minimal
  * Query-protocol endpoint on 127.0.0.1 that answers {@code Action=Publish} with a valid
@@ -29,7 +26,7 @@ import org.springframework.beans.factory.InitializingBean;
  * {@code io.batchyard.launcher.embedded.EmbeddedSnsServer}) and keeps the last 100 in
  * memory. Nothing is delivered anywhere.
  */
-public class EmbeddedSnsServer implements InitializingBean, DisposableBean {
+public class EmbeddedSnsServer extends EmbeddedEmulator {
 
 	private static final Log logger = LogFactory.getLog(EmbeddedSnsServer.class);
 
@@ -41,12 +38,18 @@ public class EmbeddedSnsServer implements InitializingBean, DisposableBean {
 
 	private HttpServer server;
 
-	EmbeddedSnsServer(int port) {
+	EmbeddedSnsServer(int port, EmbeddedStartup startup) {
+		super(startup);
 		this.port = port;
 	}
 
 	@Override
-	public void afterPropertiesSet() {
+	String name() {
+		return "SNS stand-in on 127.0.0.1:" + this.port;
+	}
+
+	@Override
+	protected void start() {
 		try {
 			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", this.port), 0);
 		}
@@ -113,7 +116,7 @@ public class EmbeddedSnsServer implements InitializingBean, DisposableBean {
 	}
 
 	@Override
-	public void destroy() {
+	protected void stop() {
 		if (this.server != null) {
 			this.server.stop(0);
 			logger.info("Embedded SNS endpoint stopped");

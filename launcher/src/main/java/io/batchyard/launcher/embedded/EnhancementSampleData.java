@@ -7,15 +7,13 @@ import java.util.Map;
 import io.batchyard.jobs.launch.LaunchRequest;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
-import io.batchyard.launcher.runner.RunnerProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +26,8 @@ import org.springframework.stereotype.Component;
 @Profile("embedded")
 @Component
 @ConditionalOnProperty(name = "batchyard.embedded.enhancements.sample-references")
-class EnhancementSampleData implements ApplicationRunner {
+@Order(2)
+class EnhancementSampleData implements SampleData {
 
 	private static final Log logger = LogFactory.getLog(EnhancementSampleData.class);
 
@@ -36,21 +35,19 @@ class EnhancementSampleData implements ApplicationRunner {
 
 	private final Path references;
 
-	private final RunnerProperties runner;
-
 	EnhancementSampleData(JobLaunchService launches,
-			@Value("${batchyard.embedded.enhancements.sample-references}") Path references, RunnerProperties runner) {
+			@Value("${batchyard.embedded.enhancements.sample-references}") Path references) {
 		this.launches = launches;
 		this.references = references;
-		this.runner = runner;
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
-		if (this.runner.isCommandLine()) {
-			// A command-line run executes one command, not the server's start-up chores.
-			return;
-		}
+	public String name() {
+		return "enhancement references";
+	}
+
+	@Override
+	public void load() {
 		if (!Files.isRegularFile(this.references)) {
 			logger.info("No sample references at " + this.references.toAbsolutePath());
 			return;

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -13,9 +16,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
@@ -24,11 +26,14 @@ import org.springframework.stereotype.Component;
 /**
  * Loads the sample manifest, its canvas paintings and batches, and its staged manifest
  * blob into the embedded default on a fresh start (no manifest yet), so
- * {@code manifestUpdateJob} has something to update. Embedded profile only.
+ * {@code manifestUpdateJob} has something to update, and logs what it loaded: the
+ * manifests and batches it finds after running the sample SQL that were not there before,
+ * and the blobs it wrote. Embedded profile only.
  */
 @Profile("embedded")
 @Component
-class ManifestUpdateSampleData implements ApplicationRunner {
+@Order(1)
+class ManifestUpdateSampleData implements SampleData {
 
 	private static final Log logger = LogFactory.getLog(ManifestUpdateSampleData.class);
 
@@ -46,7 +51,12 @@ class ManifestUpdateSampleData implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
+	public String name() {
+		return "manifest-update";
+	}
+
+	@Override
+	public void load() {
 		Path sql = this.sampleData.resolve("presentation.sql");
 		if (!Files.isRegularFile(sql)) {
 			logger.info("No manifest-update sample data at " + this.sampleData.toAbsolutePath());
@@ -56,10 +66,41 @@ class ManifestUpdateSampleData implements ApplicationRunner {
 		if (manifests != null && manifests > 0) {
 			return;
 		}
+		Set<String> manifestsBefore = new HashSet<>(manifests());
+		Set<String> batchesBefore = new HashSet<>(batches());
+		long canvasesBefore = canvasPaintings();
 		new ResourceDatabasePopulator(new FileSystemResource(sql)).execute(this.jdbc.getDataSource());
-		Path root = this.sampleData.resolve("blobs");
+		List<String> keys = writeBlobs(this.sampleData.resolve("blobs"));
+		List<String> loadedManifests = manifests().stream()
+			.filter((manifest) -> !manifestsBefore.contains(manifest))
+			.toList();
+		List<String> loadedBatches = batches().stream().filter((batch) -> !batchesBefore.contains(batch)).toList();
+		logger.info("Loaded the manifest-update sample data of " + this.sampleData + ": manifests " + loadedManifests
+				+ ", batches " + loadedBatches + ", " + (canvasPaintings() - canvasesBefore)
+				+ " canvas painting(s), blobs " + keys + " into " + this.blobs);
+	}
+
+	private List<String> manifests() {
+		return this.jdbc.query("SELECT id, customer_id FROM manifests ORDER BY customer_id, id",
+				(row, number) -> "'" + row.getString("id") + "' of customer " + row.getInt("customer_id"));
+	}
+
+	private List<String> batches() {
+		return this.jdbc.query("SELECT id, status FROM batches ORDER BY id",
+				(row, number) -> row.getInt("id") + " (" + row.getString("status") + ")");
+	}
+
+	private long canvasPaintings() {
+		Long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM canvas_paintings", Long.class);
+		return (count != null) ? count : 0;
+	}
+
+	private List<String> writeBlobs(Path root) {
+		if (!Files.isDirectory(root)) {
+			return List.of();
+		}
 		try (Stream<Path> files = Files.walk(root)) {
-			files.filter(Files::isRegularFile).forEach((file) -> {
+			return files.filter(Files::isRegularFile).sorted().map((file) -> {
 				String key = root.relativize(file).toString().replace('\\', '/');
 				try {
 					this.blobs.write(key, Files.readAllBytes(file));
@@ -67,13 +108,12 @@ class ManifestUpdateSampleData implements ApplicationRunner {
 				catch (IOException ex) {
 					throw new UncheckedIOException(ex);
 				}
-			});
+				return key;
+			}).toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		logger.info("Loaded the manifest-update sample data (manifest 'sample-manifest' of customer 2, batches 1000"
-				+ " and 1001) into " + this.blobs);
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.batchyard.launcher.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -120,6 +123,65 @@ class CommandLineTests {
 		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z")).isZero();
 		assertThat(run("recover", "1")).isEqualTo(2);
 		assertThat(output.getOut()).contains("Refused: Cannot recover execution 1 (COMPLETED): it is not running");
+	}
+
+	/**
+	 * The README's command on the embedded default (the profile a {@code java -jar} run
+	 * gets): every verb works, and the command starts none of the server's parts, neither
+	 * the emulators (their ports are held here, so one that tried to start would fail the
+	 * command) nor the sample data.
+	 */
+	@Test
+	void everyVerbRunsOnTheEmbeddedDefaultWithoutEmulatorsOrSampleData(CapturedOutput output)
+			throws IOException, SQLException {
+		try (ServerSocket sqs = held(); ServerSocket dynamoDb = held(); ServerSocket sns = held()) {
+			String[] embedded = { "--spring.profiles.active=embedded",
+					"--batchyard.embedded.sqs.port=" + sqs.getLocalPort(),
+					"--batchyard.embedded.dynamodb.port=" + dynamoDb.getLocalPort(),
+					"--batchyard.embedded.sns.port=" + sns.getLocalPort(),
+					"--batchyard.embedded.sqs.db-path=" + this.directory.resolve("elasticmq"),
+					"--batchyard.embedded.dynamodb.db-path=" + this.directory.resolve("dynamodb"),
+					"--batchyard.embedded.manifest-update.sample-data=../sample-data/manifest-update",
+					"--batchyard.embedded.enhancements.sample-references=../sample-data/enhancements/references.jsonl",
+					"--batchyard.jobs.manifest-update.storage.directory=" + this.directory.resolve("blobs"),
+					"--batchyard.jobs.image-ingest.storage.directory=" + this.directory.resolve("images"),
+					"--batchyard.enhancements.storage.directory=" + this.directory.resolve("enhancement-blobs") };
+
+			assertThat(run(with(embedded, "start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z"))).isZero();
+			assertThat(output.getOut()).contains(
+					"repositoryPurgeJob execution 1: COMPLETED - Removed 0 job-repository rows: 0 job executions, 0 job instances");
+			failDeletes(true);
+			assertThat(run(with(embedded, "start", "repositoryPurgeJob", "asOf=2100-01-01T00:00:00Z"))).isOne();
+			assertThat(output.getOut()).contains("repositoryPurgeJob execution 2: FAILED");
+			assertThat(run(with(embedded, "stop", "2"))).isEqualTo(2);
+			assertThat(output.getOut()).contains("Refused: Cannot stop execution 2 (FAILED): it is not running");
+			assertThat(run(with(embedded, "recover", "2"))).isEqualTo(2);
+			assertThat(output.getOut()).contains("Refused: Cannot recover execution 2 (FAILED): it is not running");
+			failDeletes(false);
+			assertThat(run(with(embedded, "restart", "2"))).isZero();
+			assertThat(output.getOut()).contains("repositoryPurgeJob execution 3: COMPLETED - Removed 6 job-repository"
+					+ " rows: 1 job executions, 1 job instances");
+			failDeletes(true);
+			assertThat(run(with(embedded, "start", "repositoryPurgeJob", "asOf=2100-01-02T00:00:00Z"))).isOne();
+			assertThat(run(with(embedded, "abandon", "4"))).isZero();
+			assertThat(output.getOut()).contains("repositoryPurgeJob execution 4: ABANDONED");
+		}
+		assertThat(output.getOut()).doesNotContain("HttpSecurity").doesNotContain("is the port in use");
+		assertThat(count("SELECT COUNT(*) FROM manifests")).as("manifest-update sample data loaded").isZero();
+		assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE WHERE JOB_NAME <> 'repositoryPurgeJob'"))
+			.as("sample references loaded")
+			.isZero();
+	}
+
+	/** A loopback port held open for the duration of a test. */
+	private static ServerSocket held() throws IOException {
+		return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+	}
+
+	private static String[] with(String[] settings, String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		all.addAll(List.of(settings));
+		return all.toArray(String[]::new);
 	}
 
 	/**

@@ -6,7 +6,12 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
 
 import io.batchyard.launcher.BatchyardApplication;
 import io.batchyard.test.FreePorts;
@@ -25,30 +30,76 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The embedded default: the application starts ElasticMQ and DynamoDB Local in its own
- * process, creates the launch queue (and the image upload queue) on ElasticMQ before
- * listening to it, and stops both when it closes.
+ * The embedded default: the application starts ElasticMQ, DynamoDB Local and the SNS
+ * stand-in in its own process, in parallel and from the moment its context exists,
+ * creates the launch queue (and the image upload queue) on ElasticMQ before listening to
+ * it, loads the sample data once it is ready, and stops the emulators when it closes.
  */
 class EmbeddedEmulatorsTests {
 
 	@Test
-	void startsBothEmulatorsOnTheirPortsAndStopsThemOnClose(@TempDir Path dynamoDbPath) {
+	void startsTheEmulatorsInParallelWithTheContextOnTheirPortsAndStopsThemOnClose(@TempDir Path dynamoDbPath,
+			@TempDir Path sqsPath, @TempDir Path blobs) {
 		int sqsPort = FreePorts.next();
 		int dynamoDbPort = FreePorts.next();
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BatchyardApplication.class).run(
-				// The shipped embedded profile, with only ports, paths and the database
-				// moved.
-				"--spring.profiles.active=embedded", "--server.port=0",
-				"--spring.datasource.url=jdbc:h2:mem:embedded-" + sqsPort + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
-				"--batchyard.embedded.sqs.port=" + sqsPort, "--batchyard.embedded.dynamodb.port=" + dynamoDbPort,
-				"--batchyard.embedded.dynamodb.db-path=" + dynamoDbPath, "--batchyard.launcher.sqs.enabled=true",
-				"--batchyard.launcher.sqs.poll-timeout=1s")) {
+		int snsPort = FreePorts.next();
+		BufferingApplicationStartup startup = new BufferingApplicationStartup(10_000);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BatchyardApplication.class)
+			.applicationStartup(startup)
+			.run(
+					// The shipped embedded profile, with only ports, paths and the
+					// database
+					// moved.
+					"--spring.profiles.active=embedded", "--server.port=0",
+					"--spring.datasource.url=jdbc:h2:mem:embedded-" + sqsPort + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
+					"--batchyard.embedded.sqs.port=" + sqsPort, "--batchyard.embedded.sqs.db-path=" + sqsPath,
+					"--batchyard.embedded.dynamodb.port=" + dynamoDbPort,
+					"--batchyard.embedded.dynamodb.db-path=" + dynamoDbPath, "--batchyard.embedded.sns.port=" + snsPort,
+					"--batchyard.embedded.manifest-update.sample-data="
+							+ Path.of("../sample-data/manifest-update").toAbsolutePath().normalize(),
+					"--batchyard.jobs.manifest-update.storage.directory=" + blobs,
+					"--batchyard.launcher.sqs.enabled=true", "--batchyard.launcher.sqs.poll-timeout=1s")) {
+			List<StartupStep> steps = steps(startup);
+			StartupStep parse = step(steps, "spring.context.config-classes.parse");
+			StartupStep await = step(steps, EmbeddedStartup.AWAIT_STEP);
+			List<StartupStep> emulators = steps.stream()
+				.filter((step) -> step.name().equals(EmbeddedStartup.STEP)
+						&& step.tag("task").contains(" on 127.0.0.1:"))
+				.toList();
+			// Each emulator started before the configuration was even parsed, not when
+			// its first client bean was made, one after the other.
+			assertThat(emulators).extracting((step) -> step.tag("task"))
+				.containsExactlyInAnyOrder("ElasticMQ (SQS) on 127.0.0.1:" + sqsPort,
+						"DynamoDB Local on 127.0.0.1:" + dynamoDbPort, "SNS stand-in on 127.0.0.1:" + snsPort);
+			assertThat(emulators).allSatisfy((step) -> assertThat(step.start()).isBefore(parse.end()));
+			// What is created on them was done before the context stopped waiting, and
+			// the web server and listeners start after that.
+			assertThat(steps).filteredOn((step) -> step.name().equals(EmbeddedStartup.STEP))
+				.extracting((step) -> step.tag("task"))
+				.contains("image upload queue");
+			assertThat(steps).filteredOn((step) -> step.name().equals(EmbeddedStartup.STEP))
+				.allSatisfy((step) -> assertThat(step.end()).isBeforeOrEqualTo(await.end()));
+			// The sample data is loaded once the application is ready, off its start-up.
+			Instant ready = step(steps, "spring.boot.application.ready").start();
+			List<StartupStep> samples = await().atMost(Duration.ofSeconds(30))
+				.until(() -> steps(startup).stream()
+					.filter((step) -> step.name().equals(SampleDataLoading.STEP))
+					.toList(), (loaded) -> loaded.size() == 2);
+			assertThat(samples).extracting((step) -> step.tag("sample"))
+				.containsExactly("manifest-update", "enhancement references");
+			assertThat(samples).allSatisfy((step) -> assertThat(step.start()).isAfterOrEqualTo(ready));
+			assertThat(new JdbcTemplate(context.getBean(DataSource.class)).queryForList("SELECT id FROM manifests",
+					String.class))
+				.containsExactly("sample-manifest");
+
 			// The application's own client: its endpoint is the embedded port, and the
 			// launch queue was created with its dead-letter queue before listening.
 			SqsAsyncClient sqs = context.getBean(SqsAsyncClient.class);
@@ -75,7 +126,38 @@ class EmbeddedEmulatorsTests {
 			}
 			assertThat(dynamoDbPath.resolve("shared-local-instance.db")).isNotEmptyFile();
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> isFree(sqsPort) && isFree(dynamoDbPort));
+		await().atMost(Duration.ofSeconds(10)).until(() -> isFree(sqsPort) && isFree(dynamoDbPort) && isFree(snsPort));
+	}
+
+	private static List<StartupStep> steps(BufferingApplicationStartup startup) {
+		return startup.getBufferedTimeline()
+			.getEvents()
+			.stream()
+			.map((event) -> new StartupStep(event.getStartupStep().getName(), tags(event.getStartupStep()),
+					event.getStartTime(), event.getEndTime()))
+			.toList();
+	}
+
+	private static Map<String, String> tags(org.springframework.core.metrics.StartupStep step) {
+		Map<String, String> tags = new LinkedHashMap<>();
+		step.getTags().forEach((tag) -> tags.put(tag.getKey(), tag.getValue()));
+		return tags;
+	}
+
+	private static StartupStep step(List<StartupStep> steps, String name) {
+		return steps.stream()
+			.filter((step) -> step.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No start-up step " + name));
+	}
+
+	/** A recorded start-up step. */
+	private record StartupStep(String name, Map<String, String> tags, Instant start, Instant end) {
+
+		String tag(String key) {
+			return this.tags.getOrDefault(key, "");
+		}
+
 	}
 
 	private static DynamoDbClient dynamoDb(int port, String accessKey, Region region) {

@@ -32,14 +32,15 @@ import static org.awaitility.Awaitility.await;
 class EmbeddedPostingestTests {
 
 	@Test
-	void aFreshStartLoadsTheSampleRowsAndRunsTheSweepAndTheResend(@TempDir Path dynamoDbPath) {
+	void aFreshStartLoadsTheSampleRowsAndRunsTheSweepAndTheResend(@TempDir Path dynamoDbPath, @TempDir Path sqsPath) {
 		int sqsPort = FreePorts.next();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BatchyardApplication.class).run(
 				"--spring.profiles.active=embedded", "--server.port=0",
 				"--spring.datasource.url=jdbc:h2:mem:postingest-" + sqsPort + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
 				"--batchyard.embedded.sqs.port=" + sqsPort, "--batchyard.embedded.dynamodb.port=" + FreePorts.next(),
 				"--batchyard.embedded.sns.port=" + FreePorts.next(),
-				"--batchyard.embedded.dynamodb.db-path=" + dynamoDbPath, "--batchyard.jobs.postingest.enabled=true",
+				"--batchyard.embedded.dynamodb.db-path=" + dynamoDbPath, "--batchyard.embedded.sqs.db-path=" + sqsPath,
+				"--batchyard.jobs.postingest.enabled=true",
 				"--batchyard.embedded.postingest.sample-rows=../sample-data/postingest/rows.json")) {
 			JobLaunchService launcher = context.getBean(JobLaunchService.class);
 			DynamoDbClient dynamoDb = context.getBean(DynamoDbClient.class);
