@@ -73,7 +73,7 @@ public class ReferenceLoadJobConfiguration {
 				.required()
 				.description("the reference file: file:<path> under batchyard.jobs.reference-load"
 						+ ".allowed-directories, or a key of the enhancement blob store")
-				.example("file:sample-data/enhancements/references.jsonl"))
+				.example("references/2026-11-23.jsonl"))
 			.parameter(ParameterDeclaration.named(VERSION, String.class)
 				.description("the file's version (an ETag or modification time): a new one loads a changed file"
 						+ " again under the same input")
