@@ -217,6 +217,13 @@ class SqsLaunchTriggerTests {
 				assertThat(error.reason()).startsWith("INVALID_PARAMETERS: " + JOB
 						+ " needs the identifying parameter 'asOf' (String, an ISO-8601 instant)");
 			}));
+		// Both end in the dead-letter queue (refused on each receive), so no redelivery
+		// reaches the next test's counters.
+		Set<String> dead = new HashSet<>();
+		await().atMost(WAIT).untilAsserted(() -> {
+			receiveAll(OTHER_QUEUE + "-dlq").forEach((received) -> dead.add(received.messageId()));
+			assertThat(dead).contains(message, purge);
+		});
 		assertThat(instances()).isEmpty();
 	}
 
