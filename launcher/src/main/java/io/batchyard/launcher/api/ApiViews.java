@@ -27,7 +27,7 @@ final class ApiViews {
 	private ApiViews() {
 	}
 
-	record JobView(String name, boolean restartable, ExecutionSummary lastExecution) {
+	record JobView(String name, String description, boolean restartable, ExecutionSummary lastExecution) {
 	}
 
 	/**

@@ -60,7 +60,8 @@ class JobsController {
 	List<JobView> jobs() {
 		return this.jobRegistry.getJobNames().stream().sorted().map((name) -> {
 			Job job = this.jobRegistry.getJob(name);
-			return new JobView(name, job != null && job.isRestartable(), this.queries.last(name));
+			return new JobView(name, this.catalogue.summary(name), job != null && job.isRestartable(),
+					this.queries.last(name));
 		}).toList();
 	}
 

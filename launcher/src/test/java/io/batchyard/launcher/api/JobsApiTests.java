@@ -95,6 +95,9 @@ class JobsApiTests {
 			.andExpect(jsonPath("$.schedules[0].firesOnThisNode").value(false))
 			.andExpect(jsonPath("$.schedules[0].nextFireTime").value(org.hamcrest.Matchers.containsString("T03:30:00")))
 			.andExpect(jsonPath("$.queueTriggers").isEmpty());
+		this.mvc.perform(get("/api/jobs"))
+			.andExpect(jsonPath("$[?(@.name == 'manifestUpdateJob')].description").value(org.hamcrest.Matchers.contains(
+					org.hamcrest.Matchers.startsWith("Updates the manifest whose assets a finished DLCS batch"))));
 		this.mvc.perform(get("/api/jobs/manifestUpdateJob"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.parameters[*].name")
