@@ -6,7 +6,9 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import io.batchyard.jobs.support.IdentifyingParameters;
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.launch.ParameterDeclaration;
+import io.batchyard.jobs.launch.ValueFormat;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.NoSuchBlobException;
 import io.batchyard.readers.jsonl.JsonlItemReader;
@@ -20,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
-import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -74,32 +74,30 @@ public class EnhancementImportJobConfiguration {
 	}
 
 	@Bean
+	public JobDescription enhancementImportJobDescription() {
+		return JobDescription
+			.of(JOB_NAME,
+					"Validates and imports a robot's result file for one robot enhancement batch, then writes"
+							+ " its validation report and statuses; the robot API launches it")
+			.parameter(ParameterDeclaration.named(BATCH_ID, String.class)
+				.required()
+				.format(ValueFormat.UUID)
+				.description("the robot enhancement batch whose result file to import")
+				.example("0b6e2d0c-4f5a-4b8e-9c1d-2a3b4c5d6e7f"))
+			.build();
+	}
+
+	@Bean
 	public Job enhancementImportJob(JobRepository jobRepository, DataSource dataSource, Step importEnhancementsStep,
-			Step reportMissingReferencesStep, Step writeValidationReportStep) {
-		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new IdentifyingParameters(batchIdValidator(), BATCH_ID))
+			Step reportMissingReferencesStep, Step writeValidationReportStep,
+			JobDescription enhancementImportJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(enhancementImportJobDescription.validator())
 			.listener(new ImportExecutionRecorder(new JdbcTemplate(dataSource), CLOCK))
 			.listener(new ImportFailureListener())
 			.start(importEnhancementsStep)
 			.next(reportMissingReferencesStep)
 			.next(writeValidationReportStep)
 			.build();
-	}
-
-	static JobParametersValidator batchIdValidator() {
-		return (parameters) -> {
-			String batch = parameters.getString(BATCH_ID);
-			if (batch == null) {
-				throw new InvalidJobParametersException(
-						JOB_NAME + " needs the identifying parameter 'batchId' (a robot enhancement batch id)");
-			}
-			try {
-				UUID.fromString(batch);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidJobParametersException("Parameter 'batchId' must be a UUID, not '" + batch + "'");
-			}
-		};
 	}
 
 	/**

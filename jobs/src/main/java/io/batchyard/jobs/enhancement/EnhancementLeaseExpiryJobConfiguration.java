@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.support.ReferenceTime;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -42,8 +43,17 @@ public class EnhancementLeaseExpiryJobConfiguration {
 	private static final Clock CLOCK = Clock.systemUTC();
 
 	@Bean
-	public Job enhancementLeaseExpiryJob(JobRepository jobRepository, Step expireLeasesStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).validator(new ReferenceTime(JOB_NAME))
+	public JobDescription enhancementLeaseExpiryJobDescription() {
+		return ReferenceTime.declare(JobDescription.of(JOB_NAME,
+				"Expires pending enhancements whose robot lease ran out before the reference time and re-queues"
+						+ " them, up to batchyard.enhancements.max-retry-count times"))
+			.build();
+	}
+
+	@Bean
+	public Job enhancementLeaseExpiryJob(JobRepository jobRepository, Step expireLeasesStep,
+			JobDescription enhancementLeaseExpiryJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(enhancementLeaseExpiryJobDescription.validator())
 			.listener(new ImportFailureListener())
 			.start(expireLeasesStep)
 			.build();

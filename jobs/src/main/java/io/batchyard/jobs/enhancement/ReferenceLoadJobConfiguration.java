@@ -13,7 +13,8 @@ import java.util.function.LongFunction;
 
 import javax.sql.DataSource;
 
-import io.batchyard.jobs.support.IdentifyingParameters;
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.launch.ParameterDeclaration;
 import io.batchyard.jobs.support.SkippedItem;
 import io.batchyard.jobs.support.SkippedItemDescriber;
 import io.batchyard.jobs.support.SkippedItemRecorder;
@@ -59,12 +60,32 @@ public class ReferenceLoadJobConfiguration {
 
 	private static final Clock CLOCK = Clock.systemUTC();
 
+	/** Identifying, optional: tells a changed file from the one loaded before. */
+	public static final String VERSION = "version";
+
+	@Bean
+	public JobDescription referenceLoadJobDescription(ReferenceLoadProperties referenceLoadProperties) {
+		return JobDescription
+			.of(JOB_NAME,
+					"Loads a JSONL file of references (identifiers and enhancements) into the repository;"
+							+ " invalid lines are skipped and recorded")
+			.parameter(ParameterDeclaration.named(INPUT, String.class)
+				.required()
+				.description("the reference file: file:<path> under batchyard.jobs.reference-load"
+						+ ".allowed-directories, or a key of the enhancement blob store")
+				.example("references/2026-11-23.jsonl"))
+			.parameter(ParameterDeclaration.named(VERSION, String.class)
+				.description("the file's version (an ETag or modification time): a new one loads a changed file"
+						+ " again under the same input")
+				.example("2026-11-23T03:30:00Z"))
+			.check(new ReferenceLoadParametersValidator(referenceLoadProperties.referenceFiles()))
+			.build();
+	}
+
 	@Bean
 	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep,
-			ReferenceLoadProperties referenceLoadProperties) {
-		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new IdentifyingParameters(
-					new ReferenceLoadParametersValidator(referenceLoadProperties.referenceFiles()), INPUT))
+			JobDescription referenceLoadJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(referenceLoadJobDescription.validator())
 			.listener(new ImportFailureListener())
 			.start(loadReferencesStep)
 			.build();

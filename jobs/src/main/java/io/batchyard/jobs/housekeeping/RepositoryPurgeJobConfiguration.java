@@ -6,6 +6,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.support.ReferenceTime;
+
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -40,9 +43,19 @@ public class RepositoryPurgeJobConfiguration {
 	private static final String RUNNING = "'STARTING', 'STARTED', 'STOPPING'";
 
 	@Bean
+	public JobDescription repositoryPurgeJobDescription(HousekeepingProperties properties) {
+		return ReferenceTime.declare(JobDescription.of(JOB_NAME,
+				"Deletes the job-repository metadata of executions that ended more than"
+						+ " batchyard.housekeeping.retention before the reference time, keeping restartable and"
+						+ " running instances"))
+			.check(new PurgeCutoff(properties.retention()))
+			.build();
+	}
+
+	@Bean
 	public Job repositoryPurgeJob(JobRepository jobRepository, Step purgeExecutionsStep,
-			HousekeepingProperties properties) {
-		return new JobBuilder(JOB_NAME, jobRepository).validator(new PurgeCutoff(properties.retention()))
+			JobDescription repositoryPurgeJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(repositoryPurgeJobDescription.validator())
 			.listener(new PurgeReportListener(STEP_NAME))
 			.start(purgeExecutionsStep)
 			.build();

@@ -6,7 +6,9 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import io.batchyard.jobs.support.IdentifyingParameters;
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.launch.ParameterDeclaration;
+import io.batchyard.jobs.launch.ValueFormat;
 import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.sqs.SqsBatchSender;
@@ -18,7 +20,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -62,10 +63,23 @@ public class ImageIngestJobConfiguration {
 	private static final Clock CLOCK = Clock.systemUTC();
 
 	@Bean
-	public Job imageIngestJob(JobRepository jobRepository, Step ingestImagesStep, Step completeBatchStep) {
-		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new IdentifyingParameters(
-					new DefaultJobParametersValidator(new String[] { BATCH_ID }, new String[0]), BATCH_ID))
+	public JobDescription imageIngestJobDescription() {
+		return JobDescription
+			.of(JOB_NAME,
+					"Fetches or decodes, checks, stores and announces the images of one batch submitted through"
+							+ " the image batch API, which launches it")
+			.parameter(ParameterDeclaration.named(BATCH_ID, String.class)
+				.required()
+				.format(ValueFormat.UUID)
+				.description("the image batch (the API's job_id) whose images to ingest")
+				.example("6f1c2a9e-8d4b-4e7a-b3c5-0d9e8f7a6b5c"))
+			.build();
+	}
+
+	@Bean
+	public Job imageIngestJob(JobRepository jobRepository, Step ingestImagesStep, Step completeBatchStep,
+			JobDescription imageIngestJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(imageIngestJobDescription.validator())
 			.start(ingestImagesStep)
 			.next(completeBatchStep)
 			.build();
@@ -174,8 +188,18 @@ public class ImageIngestJobConfiguration {
 	 * Scheduled like the other sweeps, identified by the fire time.
 	 */
 	@Bean
-	public Job imageBatchPurgeJob(JobRepository jobRepository, Step purgeImageBatchesStep) {
-		return new JobBuilder(PURGE_JOB_NAME, jobRepository).validator(new ReferenceTime(PURGE_JOB_NAME))
+	public JobDescription imageBatchPurgeJobDescription() {
+		return ReferenceTime
+			.declare(JobDescription.of(PURGE_JOB_NAME,
+					"Deletes the image batches (and their image rows) that ended more than"
+							+ " batchyard.jobs.image-ingest.retention before the reference time; stored images stay"))
+			.build();
+	}
+
+	@Bean
+	public Job imageBatchPurgeJob(JobRepository jobRepository, Step purgeImageBatchesStep,
+			JobDescription imageBatchPurgeJobDescription) {
+		return new JobBuilder(PURGE_JOB_NAME, jobRepository).validator(imageBatchPurgeJobDescription.validator())
 			.start(purgeImageBatchesStep)
 			.build();
 	}

@@ -2,11 +2,14 @@ package io.batchyard.jobs.manifestupdate;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
-import io.batchyard.jobs.support.IdentifyingParameters;
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.launch.ParameterDeclaration;
 import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.jobs.launch.ValueFormat;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.http.HmacJwtSigner;
 import io.batchyard.readers.http.HydraCollectionItemReader;
@@ -18,7 +21,6 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -85,12 +87,32 @@ public class ManifestUpdateJobConfiguration {
 	}
 
 	@Bean
+	public JobDescription manifestUpdateJobDescription() {
+		return JobDescription
+			.of(JOB_NAME,
+					"Updates the manifest whose assets a finished DLCS batch ingested (thumbnails, sizes, errors),"
+							+ " started by the DLCS batch-completion queue")
+			.parameter(ParameterDeclaration.named(CUSTOMER, Long.class)
+				.required()
+				.description("the DLCS customer the batch belongs to")
+				.example("2"))
+			.parameter(ParameterDeclaration.named(BATCH_ID, Long.class)
+				.required()
+				.description("the DLCS batch that finished")
+				.example("1234"))
+			.parameter(ParameterDeclaration.named(FINISHED, String.class)
+				.notIdentifying()
+				.format(ValueFormat.DATE_TIME)
+				.description("when the DLCS finished the batch, as its notification says")
+				.example("2026-11-23T03:30:00Z"))
+			.build();
+	}
+
+	@Bean
 	public Job manifestUpdateJob(JobRepository jobRepository, Step recordCompletionStep, Step fetchBatchAssetsStep,
-			Step fetchNamedQueryStep, Step updateCanvasPaintingsStep, Step mergeManifestStep) {
-		return new JobBuilder(JOB_NAME, jobRepository)
-			.validator(new IdentifyingParameters(
-					new DefaultJobParametersValidator(new String[] { CUSTOMER, BATCH_ID }, new String[] { FINISHED }),
-					CUSTOMER, BATCH_ID))
+			Step fetchNamedQueryStep, Step updateCanvasPaintingsStep, Step mergeManifestStep,
+			JobDescription manifestUpdateJobDescription) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(manifestUpdateJobDescription.validator())
 			.start(recordCompletionStep)
 			.on(ExitStatus.COMPLETED.getExitCode())
 			.to(fetchBatchAssetsStep)
@@ -116,7 +138,7 @@ public class ManifestUpdateJobConfiguration {
 	@Bean
 	public QueueTrigger manifestUpdateQueueTrigger(ManifestUpdateProperties properties) {
 		return new QueueTrigger("batch-completion", properties.queue(),
-				new BatchCompletionMessageMapper(JsonMapper.shared(), JOB_NAME));
+				new BatchCompletionMessageMapper(JsonMapper.shared(), JOB_NAME), Set.of(JOB_NAME));
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.jobs.support.SkippedItemRecorder;
 import io.batchyard.readers.dynamodb.DynamoDbPagingItemReader;
@@ -84,15 +85,33 @@ public class PostingestJobsConfiguration {
 	}
 
 	@Bean
-	public Job postingestSweepJob(JobRepository jobRepository, Step sweepStateTableStep) {
-		return new JobBuilder(SWEEP_JOB, jobRepository).validator(new ReferenceTime(SWEEP_JOB))
+	public JobDescription postingestSweepJobDescription() {
+		return ReferenceTime.declare(JobDescription.of(SWEEP_JOB,
+				"Sweeps the postingest state table: moves each asset's row through its confirmer queues and"
+						+ " notifies when the last one confirmed it"))
+			.build();
+	}
+
+	@Bean
+	public JobDescription postingestResendJobDescription() {
+		return ReferenceTime.declare(JobDescription.of(RESEND_JOB,
+				"Resends the postingest messages that waited on a confirmer queue longer than the queue's"
+						+ " retention before the reference time"))
+			.build();
+	}
+
+	@Bean
+	public Job postingestSweepJob(JobRepository jobRepository, Step sweepStateTableStep,
+			JobDescription postingestSweepJobDescription) {
+		return new JobBuilder(SWEEP_JOB, jobRepository).validator(postingestSweepJobDescription.validator())
 			.start(sweepStateTableStep)
 			.build();
 	}
 
 	@Bean
-	public Job postingestResendJob(JobRepository jobRepository, Step resendStaleMessagesStep) {
-		return new JobBuilder(RESEND_JOB, jobRepository).validator(new ReferenceTime(RESEND_JOB))
+	public Job postingestResendJob(JobRepository jobRepository, Step resendStaleMessagesStep,
+			JobDescription postingestResendJobDescription) {
+		return new JobBuilder(RESEND_JOB, jobRepository).validator(postingestResendJobDescription.validator())
 			.start(resendStaleMessagesStep)
 			.build();
 	}

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -115,22 +116,37 @@ class ReferenceFilesTests {
 	}
 
 	@Test
-	void theJobsValidatorRefusesWhatTheAllowListRefusesAndLetsBlobKeysThrough() {
+	void theJobsCheckRefusesWhatTheAllowListRefusesAndLetsBlobKeysThrough() {
 		ReferenceLoadParametersValidator validator = new ReferenceLoadParametersValidator(this.files);
 		assertThatExceptionOfType(InvalidJobParametersException.class)
 			.isThrownBy(() -> validator
 				.validate(new JobParametersBuilder().addString("input", "file:/etc/passwd").toJobParameters()))
 			.withMessageContaining("/etc/passwd is not in a directory listed in");
-		assertThatExceptionOfType(InvalidJobParametersException.class)
-			.isThrownBy(() -> validator.validate(new JobParametersBuilder().addLong("input", 1L).toJobParameters()))
-			.withMessage("Parameter 'input' must be a String (file:<path> or a blob key)");
-		assertThatExceptionOfType(InvalidJobParametersException.class)
-			.isThrownBy(() -> validator.validate(new JobParametersBuilder().toJobParameters()))
-			.withMessageContaining("input");
 		assertThatNoException().isThrownBy(() -> validator
 			.validate(new JobParametersBuilder().addString("input", "file:" + this.references).toJobParameters()));
 		assertThatNoException().isThrownBy(() -> validator
 			.validate(new JobParametersBuilder().addString("input", "references/2026.jsonl").toJobParameters()));
+	}
+
+	@Test
+	void theJobsDescriptionDeclaresInputAndRunsTheCheckAfterIt() {
+		JobParametersValidator validator = new ReferenceLoadJobConfiguration()
+			.referenceLoadJobDescription(new ReferenceLoadProperties(List.of(this.allowed)))
+			.validator();
+		assertThatExceptionOfType(InvalidJobParametersException.class)
+			.isThrownBy(() -> validator.validate(new JobParametersBuilder().addLong("input", 1L).toJobParameters()))
+			.withMessage("Parameter 'input' must be a java.lang.String, not a java.lang.Long");
+		assertThatExceptionOfType(InvalidJobParametersException.class)
+			.isThrownBy(() -> validator.validate(new JobParametersBuilder().toJobParameters()))
+			.withMessageStartingWith("referenceLoadJob needs the identifying parameter 'input' (String)");
+		assertThatExceptionOfType(InvalidJobParametersException.class)
+			.isThrownBy(() -> validator
+				.validate(new JobParametersBuilder().addString("input", "file:/etc/passwd").toJobParameters()))
+			.withMessageContaining("/etc/passwd is not in a directory listed in");
+		assertThatNoException().isThrownBy(
+				() -> validator.validate(new JobParametersBuilder().addString("input", "file:" + this.references)
+					.addString("version", "etag-2")
+					.toJobParameters()));
 	}
 
 }

@@ -58,7 +58,22 @@ class PurgeCutoffTests {
 			.withMessageContaining("needs the identifying parameter 'asOf'")
 			.withMessageContaining("'fireTime'");
 		assertThatExceptionOfType(InvalidJobParametersException.class)
-			.isThrownBy(() -> this.cutoff.validate(new JobParameters()));
+			.isThrownBy(() -> this.cutoff.validate(new JobParameters()))
+			.withMessage(RepositoryPurgeJobConfiguration.JOB_NAME
+					+ " needs the identifying parameter 'asOf' (String, an ISO-8601 instant): the run's reference time;"
+					+ " the same asOf names the same run, so launching it again resumes it (for example"
+					+ " 2026-11-23T03:30:00Z); schedules pass 'fireTime' instead");
+	}
+
+	@Test
+	void refusesAReferenceTimeWhoseCutoffTheRepositoryCannotHold() {
+		// Instant.parse reads years beyond LocalDateTime's range; the step would fail on
+		// them after the launch, the check refuses them before.
+		assertThatExceptionOfType(InvalidJobParametersException.class)
+			.isThrownBy(() -> new PurgeCutoff(Duration.ofDays(30), ZoneOffset.UTC).validate(
+					new JobParametersBuilder().addString("asOf", "+1000000000-12-31T23:59:59Z").toJobParameters()))
+			.withMessage("Parameter 'asOf': +1000000000-12-31T23:59:59Z minus the retention of PT720H is outside"
+					+ " the dates the repository can hold");
 	}
 
 	@Test

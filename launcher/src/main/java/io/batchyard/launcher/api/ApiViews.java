@@ -5,8 +5,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.batchyard.jobs.launch.ParameterDeclaration;
+import io.batchyard.launcher.catalogue.JobTriggers;
 import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.RestartStatus;
@@ -24,7 +29,56 @@ final class ApiViews {
 	private ApiViews() {
 	}
 
-	record JobView(String name, boolean restartable, ExecutionSummary lastExecution) {
+	record JobView(String name, String description, boolean restartable, ExecutionSummary lastExecution) {
+	}
+
+	/**
+	 * A job as its description declares it, and what starts it.
+	 */
+	record JobDetailView(String name, String description, boolean restartable, List<DeclaredParameterView> parameters,
+			List<ScheduleView> schedules, List<QueueTriggerView> queueTriggers, ExecutionSummary lastExecution) {
+	}
+
+	/**
+	 * One declared parameter. {@code type} is the class name Spring Batch's notation
+	 * uses; {@code pattern} the regular expression a value matches when the parameter has
+	 * a format.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record DeclaredParameterView(String name, String type, boolean required, boolean identifying, String defaultValue,
+			String description, String example, String format, String pattern, List<String> alternatives,
+			String setBy) {
+
+		static DeclaredParameterView of(ParameterDeclaration parameter) {
+			return new DeclaredParameterView(parameter.name(), parameter.type().getName(), parameter.required(),
+					parameter.identifying(),
+					(parameter.defaultValue() != null) ? parameter.defaultValue().describe() : null,
+					parameter.description(), parameter.example(),
+					(parameter.format() != null) ? parameter.format().description() : null,
+					(parameter.format() != null) ? parameter.format().pattern() : null, parameter.alternatives(),
+					parameter.setBy());
+		}
+
+	}
+
+	record ScheduleView(String name, String cron, boolean enabled, boolean firesOnThisNode, OffsetDateTime nextFireTime,
+			Map<String, String> parameters) {
+
+		static ScheduleView of(JobTriggers.Schedule schedule) {
+			return new ScheduleView(schedule.name(), schedule.cron(), schedule.enabled(), schedule.firesOnThisNode(),
+					(schedule.nextFireTime() != null)
+							? schedule.nextFireTime().atZone(ZoneId.systemDefault()).toOffsetDateTime() : null,
+					schedule.parameters());
+		}
+
+	}
+
+	record QueueTriggerView(String name, String queue, boolean anyJob, boolean listening) {
+
+		static QueueTriggerView of(JobTriggers.Queue queue) {
+			return new QueueTriggerView(queue.name(), queue.queue(), queue.anyJob(), queue.listening());
+		}
+
 	}
 
 	record ExecutionSummary(long id, String job, long instanceId, String status, String exitCode,

@@ -18,11 +18,12 @@ import org.springframework.core.env.MapPropertySource;
  * the shared job repository without the web server, triggers or emulators: <pre>
  * java -jar batchyard.jar start &lt;job&gt; key=value ...
  * java -jar batchyard.jar restart|stop|abandon|recover &lt;executionId&gt;
+ * java -jar batchyard.jar help [&lt;job&gt;]
  * </pre>
  */
 public final class CommandLine {
 
-	static final Set<String> VERBS = Set.of("start", "restart", "stop", "abandon", "recover");
+	static final Set<String> VERBS = Set.of("start", "restart", "stop", "abandon", "recover", "help");
 
 	static final String PROPERTY_SOURCE = "batchyardCommandLine";
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.launcher.catalogue.JobCatalogue;
+import io.batchyard.launcher.catalogue.JobTriggers;
 import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.JobLaunchService;
@@ -25,8 +27,8 @@ import org.springframework.stereotype.Component;
  * Runs the command-line verb and prints the resulting execution. Exit codes:
  * {@code start} and {@code restart} exit 0 only when the execution COMPLETED;
  * {@code stop}, {@code abandon} and {@code recover} exit 0 when the execution reached the
- * state the verb asks for (STOPPED, ABANDONED, FAILED). 1: the execution ended otherwise;
- * 2: the command was refused or malformed.
+ * state the verb asks for (STOPPED, ABANDONED, FAILED); {@code help} exits 0. 1: the
+ * execution ended otherwise; 2: the command was refused or malformed.
  */
 @Component
 @ConditionalOnProperty(name = "batchyard.runner.role", havingValue = "cli")
@@ -42,12 +44,15 @@ class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 
 	private final JobLaunchService launchService;
 
+	private final JobHelp help;
+
 	private final PrintStream out = System.out;
 
 	private int exitCode = EXIT_ERROR;
 
-	CommandRunner(JobLaunchService launchService) {
+	CommandRunner(JobLaunchService launchService, JobCatalogue catalogue, JobTriggers triggers) {
 		this.launchService = launchService;
+		this.help = new JobHelp(catalogue, triggers);
 	}
 
 	@Override
@@ -62,13 +67,26 @@ class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 		}
 		catch (IllegalArgumentException ex) {
 			this.out.println(ex.getMessage());
-			this.out.println("Usage: start <job> [key=value ...] | restart|stop|abandon|recover <executionId>");
+			this.out.println(
+					"Usage: start <job> [key=value ...] | restart|stop|abandon|recover <executionId> | help [<job>]");
 			this.exitCode = EXIT_ERROR;
 		}
 	}
 
 	private int execute(List<String> args) {
 		String verb = args.get(0);
+		if (verb.equals("help")) {
+			if (args.size() > 2) {
+				throw new IllegalArgumentException("help takes at most one job name");
+			}
+			if (args.size() == 2) {
+				this.help.job(args.get(1), this.out);
+			}
+			else {
+				this.help.jobs(this.out);
+			}
+			return EXIT_OK;
+		}
 		if (verb.equals("start")) {
 			if (args.size() < 2) {
 				throw new IllegalArgumentException("start needs a job name");

@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.batchyard.jobs.launch.JobParametersParser;
 import io.batchyard.jobs.launch.LaunchRequest;
+import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.RunnerNode;
 
@@ -61,9 +62,12 @@ public class JobLaunchService {
 
 	private final JdbcTemplate jdbc;
 
+	private final JobCatalogue catalogue;
+
 	public JobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node, JdbcTemplate jdbc) {
+			RunnerNode node, JdbcTemplate jdbc, JobCatalogue catalogue) {
 		this.jdbc = jdbc;
+		this.catalogue = catalogue;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.jobRegistry = jobRegistry;
@@ -72,7 +76,9 @@ public class JobLaunchService {
 
 	/**
 	 * Starts a job. With the server's asynchronous executor this returns as soon as the
-	 * execution exists; on the command line it returns when the execution ended.
+	 * execution exists; on the command line it returns when the execution ended. The
+	 * job's declared parameters apply first: a bare value gets its declared type, and a
+	 * missing one its default ({@link JobCatalogue#complete}).
 	 * @param request the job and its parameters
 	 * @return the new execution
 	 * @throws LaunchRefusedException if the job is unknown, the parameters are invalid,
@@ -81,7 +87,7 @@ public class JobLaunchService {
 	public JobExecution launch(LaunchRequest request) {
 		refuseIfShuttingDown();
 		Job job = job(request.job());
-		JobParameters parameters = parameters(request.parameters());
+		JobParameters parameters = parameters(this.catalogue.complete(request));
 		validate(job, parameters);
 		LaunchTriggers.record(this.jdbc, job.getName(), parameters, request.trigger());
 		JobExecution execution = start(job, parameters);

@@ -3,6 +3,7 @@ package io.batchyard.launcher.runner;
 import java.time.Clock;
 
 import io.batchyard.jobs.housekeeping.HousekeepingProperties;
+import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.OrphanInstances;
 
@@ -94,8 +95,8 @@ class RunnerConfiguration {
 	 */
 	@Bean
 	JobLaunchService jobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node, OrphanInstances orphanInstances, JdbcTemplate jdbcTemplate) {
-		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node, jdbcTemplate);
+			RunnerNode node, OrphanInstances orphanInstances, JdbcTemplate jdbcTemplate, JobCatalogue jobCatalogue) {
+		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node, jdbcTemplate, jobCatalogue);
 	}
 
 	@Bean

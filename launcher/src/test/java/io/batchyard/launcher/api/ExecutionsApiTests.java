@@ -206,7 +206,14 @@ class ExecutionsApiTests {
 			badRequest(launch("{\"parameters\": {\"asOf\": \"yesterday\"}}"),
 					"Parameter 'asOf' must be an ISO-8601 instant");
 		}
-		badRequest(launch("{}"), "needs the identifying parameter 'asOf'");
+		badRequest(
+				this.mvc
+					.perform(post("/api/jobs/enhancementImportJob/executions").contentType(MediaType.APPLICATION_JSON)
+						.content("{}")),
+				"enhancementImportJob needs the identifying parameter 'batchId' (String, a UUID): the robot"
+						+ " enhancement batch whose result file to import");
+		badRequest(launch("{\"parameters\": {\"asOf\": \"2026-11-23T03:30:00\"}}"),
+				"Parameter 'asOf' must be an ISO-8601 instant such as 2026-11-23T03:30:00Z, not '2026-11-23T03:30:00'");
 		badRequest(launch("{\"parameters\": {\"asOf\": {\"day\": 1}}}"), "must be a string, number or boolean");
 		badRequest(launch("{\"parameters\": {\"asOf\": \"" + AS_OF + "\", \"n\": \"1,java.lang.Nope\"}}"),
 				"Parameter 'n': type 'java.lang.Nope' is not allowed");

@@ -88,9 +88,10 @@ class DashboardPagesTests {
 	}
 
 	@Test
-	void listsTheJobsWithALaunchFormEach() throws Exception {
-		assertThat(html(get("/jobs"))).contains(PURGE)
-			.contains("action=\"/jobs/" + PURGE + "/launch\"")
+	void listsTheJobsEachLinkedToItsPageWithTheLaunchForm() throws Exception {
+		assertThat(html(get("/jobs"))).contains("href=\"/jobs/" + PURGE + "?window=7d\"")
+			.contains("href=\"/jobs/" + PURGE + "#launch\"");
+		assertThat(html(get("/jobs/" + PURGE))).contains("action=\"/jobs/" + PURGE + "/launch\"")
 			.contains("data-confirm=\"Launch " + PURGE + "?\"")
 			.contains("name=\"key\"")
 			.contains("name=\"_csrf\"");
@@ -129,7 +130,7 @@ class DashboardPagesTests {
 	@Test
 	void refusesALaunchWithInvalidParametersOrAnUnknownJob() throws Exception {
 		this.mvc.perform(post("/jobs/" + PURGE + "/launch").with(csrf()).param("key", "asOf").param("value", "soon"))
-			.andExpect(redirectedUrl("/jobs"))
+			.andExpect(redirectedUrl("/jobs/" + PURGE + "#launch"))
 			.andExpect(flash().attribute("flashKind", "error"))
 			.andExpect(flash().attribute("flash", startsWith("Not launched: ")));
 		this.mvc.perform(post("/jobs/noSuchJob/launch").with(csrf()))

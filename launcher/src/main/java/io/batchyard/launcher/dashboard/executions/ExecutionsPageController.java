@@ -63,7 +63,7 @@ class ExecutionsPageController {
 		this.progress = progress;
 	}
 
-	@GetMapping({ "/", "/executions" })
+	@GetMapping("/executions")
 	String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
 			@RequestParam(required = false) String from, @RequestParam(required = false) String to,
 			@RequestParam(required = false) String parameter, @RequestParam(defaultValue = "0") int page, Model model) {

@@ -16,15 +16,23 @@ import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The executions page's queries over 100,000 executions on a real PostgreSQL: the first
- * page unfiltered and filtered by job, status and parameter value, each measured with the
- * V5 indexes and, in the same run, without them (the baseline). Not a test: run it with
- * <pre>
+ * The dashboard's pages over many executions on a real PostgreSQL.
+ * <ol>
+ * <li>The executions page's queries over 100,000 executions: the first page unfiltered
+ * and filtered by job, status and parameter value, each measured with the V5 indexes and,
+ * in the same run, without them (the baseline).</li>
+ * <li>The job page ({@code /jobs/repositoryPurgeJob}, 7 and 30 days), the jobs page and
+ * the home page ({@code /}) rendered whole (controller, queries, SVG, Thymeleaf,
+ * security) by the application started on a database holding 1,000 and then 100,000
+ * executions of that one job, one every five minutes up to now, with running executions,
+ * recent failures, pending restarts and a silent node for the home page to list.</li>
+ * </ol>
+ * Not a test: run it with <pre>
  * ./mvnw -B -o -pl launcher -am test-compile -DskipTests
  * ./mvnw -B -o -pl launcher exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.batchyard.launcher.dashboard.executions.ExecutionsPageBenchmark
  * </pre> Optional arguments: the number of executions (100000) and of timed runs per
- * query (50).
+ * query or page (50); {@code -Dbenchmark.part=executions} or {@code pages} runs one part.
  */
 public final class ExecutionsPageBenchmark {
 
@@ -34,9 +42,20 @@ public final class ExecutionsPageBenchmark {
 	private ExecutionsPageBenchmark() {
 	}
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws Exception {
 		int executions = (args.length > 0) ? Integer.parseInt(args[0]) : 100_000;
 		int runs = (args.length > 1) ? Integer.parseInt(args[1]) : 50;
+		String part = System.getProperty("benchmark.part", "all");
+		if (!part.equals("pages")) {
+			executionsPage(executions, runs);
+		}
+		if (!part.equals("executions")) {
+			JobPagesBenchmark.run(new int[] { 1_000, executions }, runs);
+		}
+		System.exit(0);
+	}
+
+	private static void executionsPage(int executions, int runs) {
 		DataSource dataSource = EmbeddedPostgresServer.newDatabase();
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/postgresql").load().migrate();
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -109,7 +128,7 @@ public final class ExecutionsPageBenchmark {
 		return results;
 	}
 
-	private static double percentile(double[] sorted, int percent) {
+	static double percentile(double[] sorted, int percent) {
 		int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.support.BatchyardTest;
 import io.batchyard.launcher.trigger.sqs.TriggerActivity.Outcome;
 import io.batchyard.test.ElasticMqServer;
@@ -75,6 +76,9 @@ class SqsLaunchTriggerTests {
 
 	@Autowired
 	SqsAsyncClient sqs;
+
+	@Autowired
+	JobCatalogue catalogue;
 
 	@Autowired
 	JobRepository jobRepository;
@@ -189,6 +193,37 @@ class SqsLaunchTriggerTests {
 					(reason) -> assertThat(reason).isEqualTo("INVALID_PARAMETERS: Parameter 'note': value of 2501 "
 							+ "characters is longer than the limit of 2500")));
 		assertThat(target).doesNotExist();
+		assertThat(instances()).isEmpty();
+	}
+
+	@Test
+	void refusesAMessageWithoutARequiredParameterWithTheDeclarationsMessage() {
+		String expected = this.catalogue.description("enhancementImportJob")
+			.map((description) -> description.missing(description.parameter("batchId").orElseThrow()))
+			.orElseThrow();
+		String message = send(OTHER_QUEUE, "{\"job\": \"enhancementImportJob\", \"parameters\": {}}");
+
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.activity.lastError("other")).hasValueSatisfying((error) -> {
+				assertThat(error.messageId()).isEqualTo(message);
+				assertThat(error.reason()).isEqualTo("INVALID_PARAMETERS: " + expected);
+			}));
+		// A queue message is not a launch by hand: the purge gets no asOf of "now" and
+		// is refused naming it, instead of a new instance on every redelivery.
+		String purge = send(OTHER_QUEUE, "{\"job\": \"" + JOB + "\", \"parameters\": {}}");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.activity.lastError("other")).hasValueSatisfying((error) -> {
+				assertThat(error.messageId()).isEqualTo(purge);
+				assertThat(error.reason()).startsWith("INVALID_PARAMETERS: " + JOB
+						+ " needs the identifying parameter 'asOf' (String, an ISO-8601 instant)");
+			}));
+		// Both end in the dead-letter queue (refused on each receive), so no redelivery
+		// reaches the next test's counters.
+		Set<String> dead = new HashSet<>();
+		await().atMost(WAIT).untilAsserted(() -> {
+			receiveAll(OTHER_QUEUE + "-dlq").forEach((received) -> dead.add(received.messageId()));
+			assertThat(dead).contains(message, purge);
+		});
 		assertThat(instances()).isEmpty();
 	}
 
