@@ -133,9 +133,10 @@ class ImageReadAheadReaderTests {
 		ImageReadAheadReader reader = reader(4, 4, gate);
 		ExecutionContext context = new ExecutionContext();
 		reader.open(context);
-		reader.read();
-		reader.read();
-		reader.read();
+		List<InFlightImage> chunk = List.of(reader.read(), reader.read(), reader.read());
+		// As the writer does before the chunk commits (and the position is saved): the
+		// chunk's outcomes are known.
+		chunk.forEach((image) -> image.outcome().join());
 		reader.update(context);
 		reader.close();
 		assertThat(context.getInt(ImageReadAheadReader.LAST_INDEX)).isEqualTo(2);
