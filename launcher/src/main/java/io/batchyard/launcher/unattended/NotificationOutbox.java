@@ -120,7 +120,7 @@ public class NotificationOutbox {
 			return true;
 		}
 		catch (RuntimeException ex) {
-			Duration backoff = backoff(this.properties.notifications().backoff(), attempts);
+			Duration backoff = Backoff.doubling(this.properties.notifications().backoff(), attempts, MAX_BACKOFF);
 			String error = abbreviate(ex.getClass().getSimpleName() + ": " + ex.getMessage());
 			// Only while this node still holds the claim: a node slower than its lease
 			// must
@@ -220,14 +220,6 @@ public class NotificationOutbox {
 			.queryForList("SELECT ID, NOTIFICATION_ID, JOB_EXECUTION_ID, KIND, CHANNEL, CREATED_AT, ATTEMPTS,"
 					+ " NEXT_ATTEMPT_AT, LAST_ERROR FROM BATCHYARD_NOTIFICATION WHERE DELIVERED_AT IS NULL ORDER BY ID"
 					+ " FETCH FIRST 200 ROWS ONLY");
-	}
-
-	private static Duration backoff(Duration first, int attempts) {
-		Duration wait = first;
-		for (int i = 1; i < attempts && wait.compareTo(MAX_BACKOFF) < 0; i++) {
-			wait = wait.multipliedBy(2);
-		}
-		return (wait.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : wait;
 	}
 
 	/**

@@ -112,11 +112,7 @@ public record UnattendedProperties(Map<String, JobSettings> jobs, @DefaultValue 
 		 * @return the back-off, doubling per attempt, capped
 		 */
 		public Duration backoff(int attempt) {
-			Duration wait = this.backoff;
-			for (int i = 1; i < attempt && wait.compareTo(this.maxBackoff) < 0; i++) {
-				wait = wait.multipliedBy(2);
-			}
-			return (wait.compareTo(this.maxBackoff) > 0) ? this.maxBackoff : wait;
+			return Backoff.doubling(this.backoff, attempt, this.maxBackoff);
 		}
 
 	}
