@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -94,8 +95,9 @@ class RunnerConfiguration {
 	 * Orphan instances are removed before the first launch can meet one.
 	 */
 	@Bean
+	@DependsOn("orphanInstances")
 	JobLaunchService jobLaunchService(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-			RunnerNode node, OrphanInstances orphanInstances, JdbcTemplate jdbcTemplate, JobCatalogue jobCatalogue) {
+			RunnerNode node, JdbcTemplate jdbcTemplate, JobCatalogue jobCatalogue) {
 		return new JobLaunchService(jobOperator, jobRepository, jobRegistry, node, jdbcTemplate, jobCatalogue);
 	}
 
