@@ -59,7 +59,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class,
-		ReferenceLoadProperties.class })
+		ReferenceLoadPartitionProperties.class })
 @Import(PartitioningConfiguration.class)
 public class ReferenceLoadJobConfiguration {
 
@@ -94,8 +94,9 @@ public class ReferenceLoadJobConfiguration {
 	@Bean
 	public Step loadReferencesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DataSource dataSource, JsonlItemReader referenceLoadReader, ReferenceWriter referenceLoadWriter,
-			EnhancementImportProperties properties, ReferenceLoadProperties load, PartitionSteps partitionSteps,
-			Step loadReferenceRangeStep, JsonlRangePartitioner referenceLoadPartitioner) {
+			EnhancementImportProperties properties, ReferenceLoadPartitionProperties load,
+			PartitionSteps partitionSteps, Step loadReferenceRangeStep,
+			JsonlRangePartitioner referenceLoadPartitioner) {
 		if (load.gridSize() == 1) {
 			return chunkStep(STEP_NAME, jobRepository, transactionManager, dataSource, referenceLoadReader,
 					referenceLoadWriter, properties);

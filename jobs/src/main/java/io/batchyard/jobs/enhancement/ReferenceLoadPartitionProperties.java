@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of {@code referenceLoadJob} of its own, under
+ * The partitioning of {@code referenceLoadJob}, under
  * {@code batchyard.jobs.reference-load} (chunk size, line length and retries are those of
  * {@code batchyard.jobs.enhancement-import}).
  *
@@ -19,6 +19,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.reference-load")
-public record ReferenceLoadProperties(@DefaultValue("1") @Min(1) @Max(256) int gridSize) {
+public record ReferenceLoadPartitionProperties(@DefaultValue("1") @Min(1) @Max(256) int gridSize) {
 
 }
