@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Writes a reference file for {@code referenceLoadJob} of any size, the same for the same
- * seed: about 390 bytes a line, a bibliographic enhancement per reference; 1% blank
+ * seed: about 440 bytes a line, a bibliographic enhancement per reference; 1% blank
  * lines, 2% invalid (an identifier that is no DOI, broken JSON), and 2% lines naming a
  * reference of an earlier line again with other fields (the later line wins).
  */
