@@ -117,7 +117,7 @@ public final class EnhancementLineParser {
 				enhancements.add(enhancement(list.get(i), "enhancements[" + i + "].", id));
 			}
 		}
-		return new Reference(id, visibility, identifiersJson, enhancements);
+		return new Reference(id, visibility, identifiersJson, enhancements, line.number());
 	}
 
 	private String defect(JsonlLine line) {

@@ -3,6 +3,8 @@ package io.batchyard.jobs.enhancement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
 
 import io.batchyard.readers.blob.NoSuchBlobException;
 import org.apache.commons.logging.Log;
@@ -29,17 +31,29 @@ public class ImportFailureListener implements JobExecutionListener {
 		if (jobExecution.getStatus() != BatchStatus.FAILED) {
 			return;
 		}
-		Throwable failure = jobExecution.getAllFailureExceptions().stream().findFirst().orElse(null);
-		if (failure == null) {
+		List<Throwable> failures = jobExecution.getAllFailureExceptions();
+		if (failures.isEmpty()) {
 			return;
 		}
-		String description = describe(failure);
+		// A partitioned step fails with "Partition handler returned an unsuccessful
+		// step";
+		// the partition's own failure, in the same list, says what went wrong.
+		String description = failures.stream()
+			.map(ImportFailureListener::infrastructure)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElseGet(() -> describe(failures.get(0)));
 		logger.error(jobExecution.getJobInstance().getJobName() + " execution " + jobExecution.getId() + " failed: "
 				+ description);
 		jobExecution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), description));
 	}
 
 	static String describe(Throwable failure) {
+		String infrastructure = infrastructure(failure);
+		return (infrastructure != null) ? infrastructure : "Failure: " + message(failure);
+	}
+
+	private static String infrastructure(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DataAccessException || cause instanceof SQLException) {
 				return "Database failure (after retries): " + message(cause);
@@ -49,7 +63,7 @@ public class ImportFailureListener implements JobExecutionListener {
 				return "Blob storage failure (after retries): " + message(cause);
 			}
 		}
-		return "Failure: " + message(failure);
+		return null;
 	}
 
 	private static String message(Throwable failure) {

@@ -10,7 +10,8 @@ import java.util.UUID;
  * @param visibility {@code public}, {@code restricted} or {@code hidden}
  * @param identifiers the JSON array of its external identifiers, or {@code null}
  * @param enhancements the enhancements it comes with
+ * @param line the number of the file's line it was read from
  */
-public record Reference(UUID id, String visibility, String identifiers, List<Enhancement> enhancements) {
+public record Reference(UUID id, String visibility, String identifiers, List<Enhancement> enhancements, long line) {
 
 }

@@ -15,6 +15,9 @@ import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.launch.ParameterDeclaration;
+import io.batchyard.jobs.partition.JsonlRangePartitioner;
+import io.batchyard.jobs.partition.PartitionSteps;
+import io.batchyard.jobs.partition.PartitioningConfiguration;
 import io.batchyard.jobs.support.SkippedItem;
 import io.batchyard.jobs.support.SkippedItemDescriber;
 import io.batchyard.jobs.support.SkippedItemRecorder;
@@ -29,10 +32,12 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -47,13 +52,29 @@ import org.springframework.transaction.PlatformTransactionManager;
  * input must lie under {@code batchyard.jobs.reference-load.allowed-directories}
  * ({@link ReferenceFiles}): the job's validator refuses anything else, so every entry
  * point (HTTP, dashboard, CLI, queue, schedule) refuses it before a launch.
+ * <p>
+ * With {@code batchyard.jobs.reference-load.grid-size} above 1,
+ * {@code loadReferencesStep} is a partitioned step: {@link JsonlRangePartitioner} splits
+ * the file into byte ranges aligned to line starts, and each partition runs
+ * {@code loadReferenceRangeStep} on its range, numbering lines as in the whole file and
+ * resuming from its own saved offset. The writer keeps the last line of a reference
+ * whatever the order of the partitions' writes, so the end state (rows and recorded
+ * skips) is that of one step over the whole file.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class,
 		ReferenceLoadProperties.class })
+@Import(PartitioningConfiguration.class)
 public class ReferenceLoadJobConfiguration {
 
 	static final String JOB_NAME = "referenceLoadJob";
+
+	static final String STEP_NAME = "loadReferencesStep";
+
+	static final String RANGE_STEP_NAME = "loadReferenceRangeStep";
+
+	/** The reader's name in both steps: its keys in their step execution contexts. */
+	static final String READER_NAME = "referenceLoadReader";
 
 	/** Identifying: the reference file. */
 	public static final String INPUT = "input";
@@ -91,9 +112,37 @@ public class ReferenceLoadJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * The whole file in one chunk-oriented step, or, with a grid size above 1, the
+	 * manager of its partitions.
+	 */
 	@Bean
 	public Step loadReferencesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			DataSource dataSource, JsonlItemReader referenceLoadReader, EnhancementImportProperties properties) {
+			DataSource dataSource, JsonlItemReader referenceLoadReader, ReferenceWriter referenceLoadWriter,
+			EnhancementImportProperties properties, ReferenceLoadProperties load, PartitionSteps partitionSteps,
+			Step loadReferenceRangeStep, JsonlRangePartitioner referenceLoadPartitioner) {
+		if (load.gridSize() == 1) {
+			return chunkStep(STEP_NAME, jobRepository, transactionManager, dataSource, referenceLoadReader,
+					referenceLoadWriter, properties);
+		}
+		return partitionSteps.partitioned(STEP_NAME, loadReferenceRangeStep, referenceLoadPartitioner, load.gridSize());
+	}
+
+	/**
+	 * One partition: the lines starting in its byte range. Defined (and known to workers)
+	 * whatever this node's grid size.
+	 */
+	@Bean
+	public Step loadReferenceRangeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DataSource dataSource, JsonlItemReader referenceRangeReader, ReferenceWriter referenceLoadWriter,
+			EnhancementImportProperties properties, PartitionSteps partitionSteps) {
+		return partitionSteps.worker(chunkStep(RANGE_STEP_NAME, jobRepository, transactionManager, dataSource,
+				referenceRangeReader, referenceLoadWriter, properties));
+	}
+
+	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DataSource dataSource, JsonlItemReader reader, ReferenceWriter writer,
+			EnhancementImportProperties properties) {
 		SkippedItemRecorder<JsonlLine, Reference> recorder = new SkippedItemRecorder<>(dataSource,
 				new SkippedItemDescriber<>() {
 					@Override
@@ -101,12 +150,12 @@ public class ReferenceLoadJobConfiguration {
 						return new SkippedItem("line " + item.number(), null, SkippedItemDescriber.reason(failure));
 					}
 				});
-		return new StepBuilder("loadReferencesStep", jobRepository).<JsonlLine, Reference>chunk(properties.chunkSize())
+		return new StepBuilder(name, jobRepository).<JsonlLine, Reference>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
-			.reader(referenceLoadReader)
+			.reader(reader)
 			.processor(new ReferenceLineProcessor(new EnhancementLineParser(
 					EnhancementImportJobConfiguration.resultMapper(), (int) properties.maxLineLength().toBytes())))
-			.writer(new ReferenceWriter(new JdbcTemplate(dataSource), CLOCK))
+			.writer(writer)
 			.faultTolerant()
 			.retryPolicy(EnhancementImportJobConfiguration.retryPolicy(properties))
 			.skip(InvalidReferenceLineException.class)
@@ -121,10 +170,48 @@ public class ReferenceLoadJobConfiguration {
 	public JsonlItemReader referenceLoadReader(BlobStore enhancementBlobStore, EnhancementImportProperties properties,
 			ReferenceLoadProperties referenceLoadProperties, @Value("#{jobParameters['input']}") String input) {
 		return JsonlItemReader.builder()
-			.name("referenceLoadReader")
+			.name(READER_NAME)
 			.maxLineLength((int) properties.maxLineLength().toBytes())
 			.input(input(enhancementBlobStore, referenceLoadProperties.referenceFiles(), input))
 			.build();
+	}
+
+	/**
+	 * The reader of one partition: its range comes from the partition's step execution
+	 * context, and it refuses to run without one (it would read the whole file).
+	 */
+	@Bean
+	@StepScope
+	public JsonlItemReader referenceRangeReader(BlobStore enhancementBlobStore, EnhancementImportProperties properties,
+			ReferenceLoadProperties referenceLoadProperties, @Value("#{jobParameters['input']}") String input,
+			@Value("#{stepExecution.executionContext}") ExecutionContext context) {
+		return JsonlItemReader.builder()
+			.name(READER_NAME)
+			.maxLineLength((int) properties.maxLineLength().toBytes())
+			.input(input(enhancementBlobStore, referenceLoadProperties.referenceFiles(), input))
+			.range(JsonlRangePartitioner.range(context))
+			.build();
+	}
+
+	/**
+	 * Reads the file once, in the manager, to find the ranges and their line numbers.
+	 */
+	@Bean
+	@StepScope
+	public JsonlRangePartitioner referenceLoadPartitioner(BlobStore enhancementBlobStore,
+			ReferenceLoadProperties referenceLoadProperties, @Value("#{jobParameters['input']}") String input) {
+		LongFunction<InputStream> open = input(enhancementBlobStore, referenceLoadProperties.referenceFiles(), input);
+		return new JsonlRangePartitioner(() -> open.apply(0), "reference file " + input);
+	}
+
+	/**
+	 * Per step execution: the writer knows the load (job instance) its lines belong to.
+	 */
+	@Bean
+	@StepScope
+	public ReferenceWriter referenceLoadWriter(DataSource dataSource,
+			@Value("#{stepExecution.jobExecution.jobInstanceId}") long jobInstanceId) {
+		return new ReferenceWriter(new JdbcTemplate(dataSource), CLOCK, jobInstanceId);
 	}
 
 	static LongFunction<InputStream> input(BlobStore blobs, ReferenceFiles files, String input) {

@@ -9,6 +9,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.partition.PartitionSteps;
+import io.batchyard.jobs.partition.PartitioningConfiguration;
+import io.batchyard.jobs.partition.ScanSegmentPartitioner;
 import io.batchyard.jobs.support.ReferenceTime;
 import io.batchyard.jobs.support.SkippedItemRecorder;
 import io.batchyard.readers.dynamodb.DynamoDbPagingItemReader;
@@ -25,12 +28,14 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.transaction.PlatformTransactionManager;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,15 +55,28 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * the step: the SDK retries throttling, 5xx and network faults itself, and
  * {@link SqsBatchSender} retries failed batch entries, so what still fails fails the step
  * for a restart.
+ * <p>
+ * With {@code batchyard.jobs.postingest.sweep-grid-size} above 1 the sweep is a
+ * partitioned step: each partition scans one segment of a DynamoDB parallel scan
+ * ({@code sweepStateTableSegmentStep}), resuming after the last key it committed. Rows
+ * are independent of each other, so the end state is that of one scan.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PostingestProperties.class)
+@Import(PartitioningConfiguration.class)
 @ConditionalOnProperty(name = "batchyard.jobs.postingest.enabled", havingValue = "true", matchIfMissing = true)
 public class PostingestJobsConfiguration {
 
 	static final String SWEEP_JOB = "postingestSweepJob";
 
 	static final String SWEEP_STEP = "sweepStateTableStep";
+
+	static final String SWEEP_SEGMENT_STEP = "sweepStateTableSegmentStep";
+
+	/**
+	 * The sweep reader's name in both steps: its keys in their step execution contexts.
+	 */
+	static final String SWEEP_READER = "postingestSweepReader";
 
 	static final String RESEND_JOB = "postingestResendJob";
 
@@ -116,14 +134,40 @@ public class PostingestJobsConfiguration {
 			.build();
 	}
 
+	/**
+	 * The whole table in one chunk-oriented step, or, with a grid size above 1, the
+	 * manager of its segments.
+	 */
 	@Bean
 	public Step sweepStateTableStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DynamoDbPagingItemReader postingestSweepReader, StateChangeRules postingestRules,
-			PostingestWriter postingestSweepWriter, PostingestProperties properties, DataSource dataSource) {
-		return step(SWEEP_STEP, jobRepository, transactionManager, properties, dataSource).reader(postingestSweepReader)
+			PostingestWriter postingestSweepWriter, PostingestProperties properties, DataSource dataSource,
+			PartitionSteps partitionSteps, Step sweepStateTableSegmentStep) {
+		if (properties.sweepGridSize() == 1) {
+			return step(SWEEP_STEP, jobRepository, transactionManager, properties, dataSource)
+				.reader(postingestSweepReader)
+				.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
+				.writer(postingestSweepWriter)
+				.build();
+		}
+		return partitionSteps.partitioned(SWEEP_STEP, sweepStateTableSegmentStep, new ScanSegmentPartitioner(),
+				properties.sweepGridSize());
+	}
+
+	/**
+	 * One partition of the sweep: one segment of a parallel scan. Defined (and known to
+	 * workers) whatever this node's grid size.
+	 */
+	@Bean
+	public Step sweepStateTableSegmentStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DynamoDbPagingItemReader postingestSegmentReader, StateChangeRules postingestRules,
+			PostingestWriter postingestSweepWriter, PostingestProperties properties, DataSource dataSource,
+			PartitionSteps partitionSteps) {
+		return partitionSteps.worker(step(SWEEP_SEGMENT_STEP, jobRepository, transactionManager, properties, dataSource)
+			.reader(postingestSegmentReader)
 			.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
 			.writer(postingestSweepWriter)
-			.build();
+			.build());
 	}
 
 	@Bean
@@ -160,10 +204,27 @@ public class PostingestJobsConfiguration {
 	@StepScope
 	public DynamoDbPagingItemReader postingestSweepReader(DynamoDbClient dynamoDbClient,
 			PostingestProperties properties) {
-		return new DynamoDbPagingItemReaderBuilder().name("postingestSweepReader")
+		return new DynamoDbPagingItemReaderBuilder().name(SWEEP_READER)
 			.client(dynamoDbClient)
 			.scan(ScanRequest.builder().tableName(properties.tableName()).limit(properties.chunkSize()).build())
 			.keyAttributes(PostingestRow.ASSET_ID, PostingestRow.BATCH_ID)
+			.build();
+	}
+
+	/**
+	 * The segment of one partition, from its step execution context (refused without one:
+	 * it would scan the whole table).
+	 */
+	@Bean
+	@StepScope
+	public DynamoDbPagingItemReader postingestSegmentReader(DynamoDbClient dynamoDbClient,
+			PostingestProperties properties, @Value("#{stepExecution.executionContext}") ExecutionContext context) {
+		int[] segment = ScanSegmentPartitioner.segment(context);
+		return new DynamoDbPagingItemReaderBuilder().name(SWEEP_READER)
+			.client(dynamoDbClient)
+			.scan(ScanRequest.builder().tableName(properties.tableName()).limit(properties.chunkSize()).build())
+			.keyAttributes(PostingestRow.ASSET_ID, PostingestRow.BATCH_ID)
+			.segment(segment[0], segment[1])
 			.build();
 	}
 

@@ -3,6 +3,7 @@ package io.batchyard.jobs.postingest;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -29,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sendAttempts attempts per SQS batch entry that SQS fails, and per row change
  * that DynamoDB throttles or fails on its side, the first included
  * @param sendBackOff the wait before retrying failed entries; it doubles each time
+ * @param sweepGridSize partitions of {@code sweepStateTableStep}: 1 scans the table in
+ * one step; more runs a DynamoDB parallel scan, one segment per partition (locally or on
+ * worker nodes, {@code batchyard.partitioning.mode}), with the same end state
  */
 @Validated
 @ConfigurationProperties("batchyard.jobs.postingest")
@@ -37,7 +41,8 @@ public record PostingestProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("QueueLastQueuedIdx") @NotBlank String indexName,
 		@DefaultValue("ingested_") @NotNull String attributePrefix, String topicArn, @DefaultValue List<Queue> queues,
 		@DefaultValue("100") @Min(1) int chunkSize, @DefaultValue("1000") @Min(1) int skipLimit,
-		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff) {
+		@DefaultValue("4") @Min(1) int sendAttempts, @DefaultValue("200ms") @NotNull Duration sendBackOff,
+		@DefaultValue("1") @Min(1) @Max(256) int sweepGridSize) {
 
 	public PostingestProperties {
 		if (enabled) {

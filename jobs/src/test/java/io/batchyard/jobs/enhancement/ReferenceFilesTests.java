@@ -131,7 +131,7 @@ class ReferenceFilesTests {
 	@Test
 	void theJobsDescriptionDeclaresInputAndRunsTheCheckAfterIt() {
 		JobParametersValidator validator = new ReferenceLoadJobConfiguration()
-			.referenceLoadJobDescription(new ReferenceLoadProperties(List.of(this.allowed)))
+			.referenceLoadJobDescription(new ReferenceLoadProperties(List.of(this.allowed), 1))
 			.validator();
 		assertThatExceptionOfType(InvalidJobParametersException.class)
 			.isThrownBy(() -> validator.validate(new JobParametersBuilder().addLong("input", 1L).toJobParameters()))

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.batchyard.jobs.support.SkippedItemRecorder;
-import io.batchyard.test.RepositoryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +74,11 @@ class PostingestSweepJobTests {
 	@Qualifier("postingestSweepJob")
 	Job sweepJob;
 
+	/** Partitions of the sweep in this context. */
+	int gridSize() {
+		return 1;
+	}
+
 	@BeforeEach
 	void reset() {
 		this.repositoryUtils.removeJobExecutions();
@@ -104,7 +108,7 @@ class PostingestSweepJobTests {
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(execution.getExitStatus().getExitCode()).isEqualTo(SkippedItemRecorder.COMPLETED_WITH_SKIPS);
-		StepExecution step = RepositoryFixture.onlyStep(execution);
+		StepExecution step = SweepSteps.of(execution, gridSize());
 		assertThat(step.getReadCount()).isEqualTo(8);
 		assertThat(step.getWriteCount()).isEqualTo(4);
 		assertThat(step.getFilterCount()).isEqualTo(1);
@@ -166,7 +170,7 @@ class PostingestSweepJobTests {
 			JobExecution execution = this.jobUtils.startJob(parameters(fireTime));
 
 			assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-			StepExecution step = RepositoryFixture.onlyStep(execution);
+			StepExecution step = SweepSteps.of(execution, gridSize());
 			assertThat(step.getReadCount()).isEqualTo(3);
 			assertThat(step.getFilterCount()).isEqualTo(2);
 			assertThat(step.getProcessSkipCount()).isEqualTo(1);
@@ -198,7 +202,7 @@ class PostingestSweepJobTests {
 		JobExecution first = this.jobUtils.startJob(parameters);
 
 		assertThat(first.getStatus()).isEqualTo(BatchStatus.FAILED);
-		StepExecution failed = RepositoryFixture.onlyStep(first);
+		StepExecution failed = SweepSteps.of(first, gridSize());
 		assertThat(failed.getWriteCount()).isEqualTo(3);
 		assertThat(failed.getCommitCount()).isEqualTo(1);
 		List<String> firstSends = PostingestServers.drain(cc());
@@ -218,7 +222,7 @@ class PostingestSweepJobTests {
 		assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(second.getJobInstanceId()).isEqualTo(first.getJobInstanceId());
 		assertThat(this.jobRepository.getJobExecutions(second.getJobInstance())).hasSize(2);
-		StepExecution resumed = RepositoryFixture.onlyStep(second);
+		StepExecution resumed = SweepSteps.of(second, gridSize());
 		assertThat(resumed.getReadCount()).isEqualTo(7);
 		assertThat(resumed.getWriteCount()).isEqualTo(7);
 		Map<String, JsonNode> secondSends = byAsset(PostingestServers.drain(cc()));

@@ -26,6 +26,10 @@ public class DynamoDbPagingItemReaderBuilder {
 
 	private boolean saveState = true;
 
+	private Integer segment;
+
+	private int totalSegments = 1;
+
 	/**
 	 * The reader's name: the prefix of its keys in the ExecutionContext.
 	 * @param name the name
@@ -72,6 +76,21 @@ public class DynamoDbPagingItemReaderBuilder {
 		return this;
 	}
 
+	/**
+	 * Reads one segment of a parallel scan: the items DynamoDB assigns to {@code segment}
+	 * of {@code totalSegments} (by the hash of their partition key, so a row stays in its
+	 * segment when it is updated). The segments of one {@code totalSegments} together
+	 * hold every item once.
+	 * @param segment the segment, from 0
+	 * @param totalSegments how many segments the scan is split into
+	 * @return this builder
+	 */
+	public DynamoDbPagingItemReaderBuilder segment(int segment, int totalSegments) {
+		this.segment = segment;
+		this.totalSegments = totalSegments;
+		return this;
+	}
+
 	public DynamoDbPagingItemReaderBuilder saveState(boolean saveState) {
 		this.saveState = saveState;
 		return this;
@@ -86,7 +105,20 @@ public class DynamoDbPagingItemReaderBuilder {
 		Assert.state(!this.keyAttributes.isEmpty(), "The key attributes are required");
 		String table = (this.scan != null) ? this.scan.tableName() : this.query.tableName();
 		Assert.state(StringUtils.hasText(table), "The request must name a table");
-		return new DynamoDbPagingItemReader(this.name, this.client, this.scan, this.query, this.keyAttributes,
+		ScanRequest scan = this.scan;
+		if (this.segment != null) {
+			Assert.state(scan != null, "Only a scan has segments");
+			Assert.state(this.totalSegments >= 1 && this.totalSegments <= 1_000_000,
+					"The total of segments must be 1 to 1,000,000, not " + this.totalSegments);
+			Assert.state(this.segment >= 0 && this.segment < this.totalSegments,
+					"The segment must be 0 to " + (this.totalSegments - 1) + ", not " + this.segment);
+			Assert.state(scan.segment() == null && scan.totalSegments() == null,
+					"Give the segment either on the scan request or to the builder, not both");
+			if (this.totalSegments > 1) {
+				scan = scan.toBuilder().segment(this.segment).totalSegments(this.totalSegments).build();
+			}
+		}
+		return new DynamoDbPagingItemReader(this.name, this.client, scan, this.query, this.keyAttributes,
 				this.saveState);
 	}
 

@@ -29,6 +29,12 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * opens the input at that offset, so it neither re-reads nor re-counts what was
  * committed. The input is a function from a byte offset to a stream starting there (an S3
  * ranged GET, a file channel positioned there).
+ * <p>
+ * Given a {@link JsonlRange} (a partition of the file, see {@link JsonlSplitter}) it
+ * starts at the range's first line, numbers lines as the whole file does, and ends before
+ * the first line that starts at or after the range's end: a line belongs to the range
+ * where it starts. The saved position is the same pair of keys, so a partition restarts
+ * from its own last commit.
  */
 public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 
@@ -45,6 +51,8 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 	private final int maxLineLength;
 
 	private final boolean saveState;
+
+	private final JsonlRange range;
 
 	private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
 		.onMalformedInput(CodingErrorAction.REPORT)
@@ -71,6 +79,7 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 		this.input = builder.input;
 		this.maxLineLength = builder.maxLineLength;
 		this.saveState = builder.saveState;
+		this.range = builder.range;
 	}
 
 	public static Builder builder() {
@@ -87,6 +96,10 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 		if (executionContext.containsKey(offsetKey)) {
 			this.offset = executionContext.getLong(offsetKey);
 			this.lineNumber = executionContext.getLong(key(LINE));
+		}
+		else if (this.range != null) {
+			this.offset = this.range.start();
+			this.lineNumber = this.range.firstLine() - 1;
 		}
 		else {
 			this.offset = 0;
@@ -127,6 +140,10 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 			throw new IllegalStateException("The reader is not open");
 		}
 		if (this.ended) {
+			return null;
+		}
+		if (this.range != null && this.offset >= this.range.end()) {
+			this.ended = true;
 			return null;
 		}
 		long start = this.offset;
@@ -229,6 +246,8 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 
 		private boolean saveState = true;
 
+		private JsonlRange range;
+
 		private Builder() {
 		}
 
@@ -259,6 +278,17 @@ public class JsonlItemReader implements ItemStreamReader<JsonlLine> {
 		 */
 		public Builder maxLineLength(int maxLineLength) {
 			this.maxLineLength = maxLineLength;
+			return this;
+		}
+
+		/**
+		 * Reads only the lines that start inside the range, numbered as in the whole file
+		 * (default: the whole file).
+		 * @param range the range, or {@code null} for the whole file
+		 * @return this builder
+		 */
+		public Builder range(JsonlRange range) {
+			this.range = range;
 			return this;
 		}
 

@@ -114,6 +114,62 @@ class DynamoDbPagingItemReaderTests {
 		assertRestartContract(this::queryReader);
 	}
 
+	DynamoDbPagingItemReader segmentReader(int segment, int totalSegments) {
+		return new DynamoDbPagingItemReaderBuilder().name("segmentReader")
+			.client(client)
+			.scan(ScanRequest.builder().tableName(TABLE).limit(2).build())
+			.keyAttributes("id", "sort")
+			.segment(segment, totalSegments)
+			.build();
+	}
+
+	@Test
+	void theSegmentsOfAParallelScanTogetherReadEveryItemOnce() {
+		List<String> all = new ArrayList<>();
+		int nonEmpty = 0;
+		for (int segment = 0; segment < 4; segment++) {
+			List<String> read = readAll(segmentReader(segment, 4), new ExecutionContext());
+			all.addAll(read);
+			nonEmpty += read.isEmpty() ? 0 : 1;
+		}
+		assertThat(all).hasSize(23).doesNotHaveDuplicates();
+		// Each segment reads its own share: none reads the whole table.
+		assertThat(nonEmpty).isGreaterThan(1);
+		assertThat(readAll(segmentReader(0, 1), new ExecutionContext())).hasSize(23);
+	}
+
+	@Test
+	void aSegmentRestartsAfterTheLastItemOfTheLastUpdate() {
+		int largest = 0;
+		for (int segment = 1; segment < 3; segment++) {
+			if (readAll(segmentReader(segment, 3), new ExecutionContext())
+				.size() > readAll(segmentReader(largest, 3), new ExecutionContext()).size()) {
+				largest = segment;
+			}
+		}
+		int segment = largest;
+		assertThat(readAll(segmentReader(segment, 3), new ExecutionContext())).hasSizeGreaterThan(7);
+		assertRestartContract(() -> segmentReader(segment, 3));
+	}
+
+	@Test
+	void theBuilderRefusesASegmentOutsideTheScan() {
+		assertThatIllegalStateException().isThrownBy(() -> segmentReader(4, 4))
+			.withMessage("The segment must be 0 to 3, not 4");
+		assertThatIllegalStateException().isThrownBy(() -> segmentReader(-1, 4))
+			.withMessage("The segment must be 0 to 3, not -1");
+		assertThatIllegalStateException().isThrownBy(() -> segmentReader(0, 0))
+			.withMessage("The total of segments must be 1 to 1,000,000, not 0");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new DynamoDbPagingItemReaderBuilder().name("r")
+				.client(client)
+				.query(QueryRequest.builder().tableName(TABLE).build())
+				.keyAttributes("id", "sort")
+				.segment(0, 2)
+				.build())
+			.withMessage("Only a scan has segments");
+	}
+
 	@Test
 	void theBuilderRefusesAStateSavingReaderWithoutAName() {
 		assertThatIllegalStateException()

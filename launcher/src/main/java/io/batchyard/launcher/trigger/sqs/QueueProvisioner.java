@@ -1,5 +1,6 @@
 package io.batchyard.launcher.trigger.sqs;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -14,7 +15,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * policy at the dead-letter queue. For the embedded default and tests only: production
  * queues, their policies and alarms are provisioned with the rest of the infrastructure.
  */
-class QueueProvisioner {
+public class QueueProvisioner {
 
 	static final String DLQ_SUFFIX = "-dlq";
 
@@ -22,11 +23,23 @@ class QueueProvisioner {
 
 	private final SqsAsyncClient sqs;
 
-	private final SqsTriggerProperties properties;
+	private final int maxReceiveCount;
+
+	private final Duration visibilityTimeout;
 
 	QueueProvisioner(SqsAsyncClient sqs, SqsTriggerProperties properties) {
+		this(sqs, properties.maxReceiveCount(), properties.visibilityTimeout());
+	}
+
+	/**
+	 * @param sqs the client
+	 * @param maxReceiveCount receives before SQS moves a message to the dead-letter queue
+	 * @param visibilityTimeout the queue's visibility timeout
+	 */
+	public QueueProvisioner(SqsAsyncClient sqs, int maxReceiveCount, Duration visibilityTimeout) {
 		this.sqs = sqs;
-		this.properties = properties;
+		this.maxReceiveCount = maxReceiveCount;
+		this.visibilityTimeout = visibilityTimeout;
 	}
 
 	/**
@@ -34,7 +47,7 @@ class QueueProvisioner {
 	 * and visibility timeout either way (so a changed {@code max-receive-count} applies).
 	 * @param queue the queue name, or its URL
 	 */
-	void provision(String queue) {
+	public void provision(String queue) {
 		String name = queueName(queue);
 		String dlqUrl = urlCreatingIfMissing(name + DLQ_SUFFIX);
 		String dlqArn = this.sqs
@@ -44,13 +57,14 @@ class QueueProvisioner {
 			.get(QueueAttributeName.QUEUE_ARN);
 		String queueUrl = urlCreatingIfMissing(name);
 		String redrivePolicy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-				+ this.properties.maxReceiveCount() + "\"}";
-		this.sqs.setQueueAttributes((request) -> request.queueUrl(queueUrl)
-			.attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT,
-					String.valueOf(this.properties.visibilityTimeout().toSeconds()))))
+				+ this.maxReceiveCount + "\"}";
+		this.sqs
+			.setQueueAttributes((request) -> request.queueUrl(queueUrl)
+				.attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy,
+						QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(this.visibilityTimeout.toSeconds()))))
 			.join();
 		logger.info("Provisioned queue=" + name + " with dead-letter queue=" + name + DLQ_SUFFIX + " after "
-				+ this.properties.maxReceiveCount() + " receive(s)");
+				+ this.maxReceiveCount + " receive(s)");
 	}
 
 	private String urlCreatingIfMissing(String name) {

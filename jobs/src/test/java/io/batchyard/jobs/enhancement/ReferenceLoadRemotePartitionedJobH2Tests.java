@@ -1,0 +1,5 @@
+package io.batchyard.jobs.enhancement;
+
+class ReferenceLoadRemotePartitionedJobH2Tests extends ReferenceLoadRemotePartitionedJobTests {
+
+}
