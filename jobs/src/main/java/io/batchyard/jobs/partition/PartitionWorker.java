@@ -14,6 +14,8 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the partition a {@link StepExecutionRequest} names, at most once, whatever the
@@ -28,8 +30,10 @@ import org.springframework.dao.OptimisticLockingFailureException;
  * taken, by moving it to {@code STARTED} with the repository's optimistic lock (its
  * {@code VERSION}), so of two workers reading it at once exactly one wins. Only then does
  * it hand the request to the {@link StepExecutionRequestHandler}, which runs the worker
- * step on it. A restart creates new step executions, so a partition that failed runs
- * again only through a restart.
+ * step on it. The claim records this node ({@link PartitionClaims}) in the same
+ * transaction, so that a partition whose worker dies is recovered from the node's
+ * heartbeat like any execution. A restart creates new step executions, so a partition
+ * that failed runs again only through a restart.
  */
 public class PartitionWorker {
 
@@ -41,9 +45,16 @@ public class PartitionWorker {
 
 	private final StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
 
-	public PartitionWorker(JobRepository jobRepository, PartitionSteps steps) {
+	private final PartitionClaims claims;
+
+	private final TransactionTemplate transaction;
+
+	public PartitionWorker(JobRepository jobRepository, PartitionSteps steps, PartitionClaims claims,
+			PlatformTransactionManager transactionManager) {
 		this.jobRepository = jobRepository;
 		this.steps = steps;
+		this.claims = claims;
+		this.transaction = new TransactionTemplate(transactionManager);
 		this.handler.setJobRepository(jobRepository);
 		this.handler.setStepLocator(steps);
 	}
@@ -89,7 +100,10 @@ public class PartitionWorker {
 		execution.setStatus(BatchStatus.STARTED);
 		execution.setStartTime(LocalDateTime.now());
 		try {
-			this.jobRepository.update(execution);
+			this.transaction.executeWithoutResult((status) -> {
+				this.jobRepository.update(execution);
+				this.claims.claimed(execution);
+			});
 		}
 		catch (OptimisticLockingFailureException ex) {
 			logger.info("Dropped duplicate " + where + " (" + execution.getStepName()

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The partitioning of every partitioned step: imported by the configurations of the jobs
@@ -25,8 +26,10 @@ public class PartitioningConfiguration {
 	}
 
 	@Bean
-	public PartitionWorker partitionWorker(JobRepository jobRepository, PartitionSteps partitionSteps) {
-		return new PartitionWorker(jobRepository, partitionSteps);
+	public PartitionWorker partitionWorker(JobRepository jobRepository, PartitionSteps partitionSteps,
+			ObjectProvider<PartitionClaims> claims, PlatformTransactionManager transactionManager) {
+		return new PartitionWorker(jobRepository, partitionSteps, claims.getIfAvailable(() -> PartitionClaims.NONE),
+				transactionManager);
 	}
 
 }

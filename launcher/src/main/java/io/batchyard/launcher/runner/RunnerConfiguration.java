@@ -3,6 +3,7 @@ package io.batchyard.launcher.runner;
 import java.time.Clock;
 
 import io.batchyard.jobs.housekeeping.HousekeepingProperties;
+import io.batchyard.jobs.partition.PartitionClaims;
 import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.OrphanInstances;
@@ -24,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The runner node: how jobs get threads, its heartbeat and crash recovery, its shutdown,
@@ -75,9 +77,19 @@ class RunnerConfiguration {
 
 	@Bean
 	RunnerLifecycle runnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler taskScheduler, HousekeepingProperties housekeeping) {
+			JobOperator jobOperator, TaskScheduler taskScheduler, HousekeepingProperties housekeeping,
+			PlatformTransactionManager transactionManager) {
 		return new RunnerLifecycle(node, properties, jobRepository, jobOperator, taskScheduler,
-				housekeeping.retention());
+				housekeeping.retention(), transactionManager);
+	}
+
+	/**
+	 * A worker records the partitions it runs, so that another node recovers them when it
+	 * dies.
+	 */
+	@Bean
+	PartitionClaims partitionClaims(RunnerNode node) {
+		return node::claimPartition;
 	}
 
 	@Bean

@@ -1,19 +1,25 @@
 package io.batchyard.launcher.runner;
 
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Joins this node to the repository on start-up, writes its heartbeat, recovers
@@ -44,18 +50,22 @@ public class RunnerLifecycle implements SmartLifecycle {
 
 	private final Duration retention;
 
+	private final TransactionTemplate transaction;
+
 	private volatile boolean running;
 
 	private ScheduledFuture<?> heartbeat;
 
 	public RunnerLifecycle(RunnerNode node, RunnerProperties properties, JobRepository jobRepository,
-			JobOperator jobOperator, TaskScheduler scheduler, Duration retention) {
+			JobOperator jobOperator, TaskScheduler scheduler, Duration retention,
+			PlatformTransactionManager transactionManager) {
 		this.node = node;
 		this.properties = properties;
 		this.jobRepository = jobRepository;
 		this.jobOperator = jobOperator;
 		this.scheduler = scheduler;
 		this.retention = retention;
+		this.transaction = new TransactionTemplate(transactionManager);
 	}
 
 	@Override
@@ -71,6 +81,7 @@ public class RunnerLifecycle implements SmartLifecycle {
 			this.node.heartbeat();
 			if (!this.properties.isCommandLine()) {
 				recoverDeadExecutions();
+				recoverDeadPartitions();
 			}
 		}
 		catch (DataAccessException ex) {
@@ -102,6 +113,42 @@ public class RunnerLifecycle implements SmartLifecycle {
 			}
 			catch (OptimisticLockingFailureException ex) {
 				logger.info("Execution " + id + " was recovered or updated by another node meanwhile");
+			}
+		}
+		return dead;
+	}
+
+	/**
+	 * Recovers every running partition whose worker node stopped heart-beating (remote
+	 * partitioning): it becomes FAILED, so that its manager, which polls the repository,
+	 * stops waiting and ends FAILED once no other partition runs; a restart then runs
+	 * only the partitions that did not complete, each from its last commit. The
+	 * partition's update uses the repository's optimistic lock: a worker that is alive
+	 * after all fails its next commit instead of overwriting the recovery.
+	 * @return the partitions recovered
+	 */
+	public List<Long> recoverDeadPartitions() {
+		List<Long> dead = this.node.deadPartitions();
+		for (Long id : dead) {
+			StepExecution partition = this.jobRepository.getStepExecution(id);
+			if (partition == null || !partition.getStatus().isRunning()) {
+				continue;
+			}
+			String why = this.node.partitionDeathOf(id) + "; recovered by " + this.node.id();
+			try {
+				this.transaction.executeWithoutResult((status) -> {
+					partition.setStatus(BatchStatus.FAILED);
+					partition.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
+					partition.setEndTime(LocalDateTime.now());
+					this.jobRepository.update(partition);
+					this.node.partitionRecovered(id);
+				});
+				logger.warn("Recovered partition " + partition.getStepName() + " (step execution " + id
+						+ ") of job execution " + partition.getJobExecutionId() + ": " + why
+						+ "; now FAILED, run again by a restart");
+			}
+			catch (OptimisticLockingFailureException ex) {
+				logger.info("Partition " + id + " was recovered or updated by another node meanwhile");
 			}
 		}
 		return dead;

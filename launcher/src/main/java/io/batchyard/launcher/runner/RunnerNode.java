@@ -6,12 +6,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -159,21 +162,113 @@ public class RunnerNode {
 	 * @return "runner node X stopped heart-beating at T" or how else it died
 	 */
 	public String deathOf(long jobExecutionId) {
-		List<String> reasons = this.jdbc.query("SELECT C.NODE_ID, N.HEARTBEAT_AT, N.STOPPED_AT FROM"
-				+ " BATCHYARD_NODE_EXECUTION C LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = C.NODE_ID"
-				+ " WHERE C.JOB_EXECUTION_ID = ?", (rs, row) -> {
-					String nodeId = rs.getString(1);
-					Timestamp heartbeat = rs.getTimestamp(2);
-					Timestamp stopped = rs.getTimestamp(3);
-					if (stopped != null) {
-						return "runner node " + nodeId + " stopped at " + stopped.toInstant() + " without finishing it";
-					}
-					return (heartbeat != null)
-							? "runner node " + nodeId + " stopped heart-beating at " + heartbeat.toInstant()
-							: "runner node " + nodeId + " is no longer registered";
-				}, jobExecutionId);
+		List<String> reasons = this.jdbc.query(
+				"SELECT C.NODE_ID, N.HEARTBEAT_AT, N.STOPPED_AT FROM"
+						+ " BATCHYARD_NODE_EXECUTION C LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = C.NODE_ID"
+						+ " WHERE C.JOB_EXECUTION_ID = ?",
+				(rs, row) -> death(rs.getString(1), rs.getTimestamp(2), rs.getTimestamp(3)), jobExecutionId);
 		return reasons.isEmpty() ? "no runner node claimed it within " + this.properties.heartbeatTimeout()
 				: reasons.get(0);
+	}
+
+	/**
+	 * Records that this node runs a partition of another node's execution (remote
+	 * partitioning), in the caller's transaction.
+	 * @param partition the partition's step execution
+	 */
+	public void claimPartition(StepExecution partition) {
+		Timestamp now = now();
+		if (this.jdbc.update("UPDATE BATCHYARD_NODE_PARTITION SET NODE_ID = ?, CLAIMED_AT = ?, RECOVERED_AT = NULL,"
+				+ " RECOVERED_BY = NULL WHERE STEP_EXECUTION_ID = ?", this.id, now, partition.getId()) == 0) {
+			this.jdbc.update(
+					"INSERT INTO BATCHYARD_NODE_PARTITION (STEP_EXECUTION_ID, JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT)"
+							+ " VALUES (?, ?, ?, ?)",
+					partition.getId(), partition.getJobExecutionId(), this.id, now);
+		}
+	}
+
+	/**
+	 * Running partitions whose worker node is dead: it stopped, or its heartbeat is older
+	 * than the timeout. A partition nobody claimed yet ({@code STARTING}) is not dead: it
+	 * waits in the partition queue for a worker.
+	 * @return their step execution ids
+	 */
+	public List<Long> deadPartitions() {
+		Timestamp expired = Timestamp.from(this.clock.instant().minus(this.properties.heartbeatTimeout()));
+		return this.jdbc.queryForList("SELECT P.STEP_EXECUTION_ID FROM BATCHYARD_NODE_PARTITION P"
+				+ " JOIN BATCH_STEP_EXECUTION S ON S.STEP_EXECUTION_ID = P.STEP_EXECUTION_ID"
+				+ " LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = P.NODE_ID WHERE S.STATUS IN (" + RUNNING + ")"
+				+ " AND (N.NODE_ID IS NULL OR N.STOPPED_AT IS NOT NULL OR N.HEARTBEAT_AT < ?)"
+				+ " ORDER BY P.STEP_EXECUTION_ID", Long.class, expired);
+	}
+
+	/**
+	 * Why a partition counts as dead, in words for its exit description.
+	 * @param stepExecutionId the partition's step execution
+	 * @return "runner node X stopped heart-beating at T" or how else it died
+	 */
+	public String partitionDeathOf(long stepExecutionId) {
+		List<String> reasons = this.jdbc.query(
+				"SELECT P.NODE_ID, N.HEARTBEAT_AT, N.STOPPED_AT FROM"
+						+ " BATCHYARD_NODE_PARTITION P LEFT JOIN BATCHYARD_NODE N ON N.NODE_ID = P.NODE_ID"
+						+ " WHERE P.STEP_EXECUTION_ID = ?",
+				(rs, row) -> death(rs.getString(1), rs.getTimestamp(2), rs.getTimestamp(3)), stepExecutionId);
+		return reasons.isEmpty() ? "no runner node claimed it" : reasons.get(0);
+	}
+
+	/**
+	 * Records that this node recovered a partition of a dead worker, in the caller's
+	 * transaction: the restart policy reads it as a lost node.
+	 * @param stepExecutionId the partition's step execution
+	 */
+	public void partitionRecovered(long stepExecutionId) {
+		this.jdbc.update("UPDATE BATCHYARD_NODE_PARTITION SET RECOVERED_AT = ?, RECOVERED_BY = ?"
+				+ " WHERE STEP_EXECUTION_ID = ?", now(), this.id, stepExecutionId);
+	}
+
+	/**
+	 * Which nodes ran an execution: the node that claimed it (the manager's, for a
+	 * partitioned step) and the nodes that ran its remote partitions.
+	 * @param jobExecutionId the execution
+	 * @return its nodes
+	 */
+	public ExecutionNodes nodesOf(long jobExecutionId) {
+		List<String> claimed = this.jdbc.queryForList(
+				"SELECT NODE_ID FROM BATCHYARD_NODE_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class,
+				jobExecutionId);
+		Map<Long, String> partitions = new LinkedHashMap<>();
+		this.jdbc.query("SELECT STEP_EXECUTION_ID, NODE_ID FROM BATCHYARD_NODE_PARTITION WHERE JOB_EXECUTION_ID = ?"
+				+ " ORDER BY STEP_EXECUTION_ID", (rs) -> {
+					partitions.put(rs.getLong(1), rs.getString(2));
+				}, jobExecutionId);
+		return new ExecutionNodes(claimed.isEmpty() ? null : claimed.get(0), partitions);
+	}
+
+	/**
+	 * The nodes of one execution.
+	 *
+	 * @param node the node that claimed the execution, {@code null} if none did
+	 * @param partitions the worker node of each remote partition, by step execution id
+	 */
+	public record ExecutionNodes(String node, Map<Long, String> partitions) {
+
+		/**
+		 * The node that ran a step execution.
+		 * @param stepExecutionId the step execution
+		 * @return its worker's node for a remote partition, else the execution's node
+		 */
+		public String of(long stepExecutionId) {
+			return this.partitions.getOrDefault(stepExecutionId, this.node);
+		}
+
+	}
+
+	private static String death(String nodeId, Timestamp heartbeat, Timestamp stopped) {
+		if (stopped != null) {
+			return "runner node " + nodeId + " stopped at " + stopped.toInstant() + " without finishing it";
+		}
+		return (heartbeat != null) ? "runner node " + nodeId + " stopped heart-beating at " + heartbeat.toInstant()
+				: "runner node " + nodeId + " is no longer registered";
 	}
 
 	/**

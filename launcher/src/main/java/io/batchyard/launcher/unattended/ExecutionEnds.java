@@ -106,6 +106,11 @@ public class ExecutionEnds implements ExecutionEndListener {
 		long instanceId = execution.getJobInstance().getInstanceId();
 		JobSettings settings = this.properties.job(jobName);
 		FailureCategory category = FailureClassifier.classify(execution);
+		if (category == FailureCategory.UNKNOWN && lostPartitions(execution.getId()) > 0) {
+			// A partition's worker died and another node recovered it (remote
+			// partitioning): the manager failed because a node was lost.
+			category = FailureCategory.NODE_LOST;
+		}
 		LaunchTriggers.Entry trigger = LaunchTriggers.find(this.jdbc, instanceId);
 		int restarts = restartsMade(instanceId);
 		int max = (trigger.manual() && !settings.restart().manualLaunches()) ? 0 : settings.restart().maxAttempts();
@@ -124,6 +129,12 @@ public class ExecutionEnds implements ExecutionEndListener {
 			logger.warn("job=" + jobName + " execution=" + execution.getId() + " failed (" + category.configName()
 					+ "): no automatic restart: " + none);
 		}
+	}
+
+	private int lostPartitions(long jobExecutionId) {
+		Integer lost = this.jdbc.queryForObject("SELECT COUNT(*) FROM BATCHYARD_NODE_PARTITION"
+				+ " WHERE JOB_EXECUTION_ID = ? AND RECOVERED_AT IS NOT NULL", Integer.class, jobExecutionId);
+		return (lost != null) ? lost : 0;
 	}
 
 	private String whyNoRestart(String jobName, FailureCategory category, JobSettings settings,

@@ -29,19 +29,23 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Remote partitioning across JVMs: a manager-only node and two worker nodes on one
- * PostgreSQL database and ElasticMQ run a partitioned {@code referenceLoadJob}; the
- * partitions ran on both workers, and the rows (counted and checksummed), enhancements
- * and recorded skips are those a single node leaves with the unpartitioned step on a
- * database of its own.
+ * PostgreSQL database and ElasticMQ run a partitioned {@code referenceLoadJob}; one
+ * worker is killed with {@code kill -9} in the middle of a partition, the manager's node
+ * recovers that partition from the worker's heartbeat, the execution ends FAILED, and a
+ * restart runs only that partition, from its last commit. The partitions ran on both
+ * workers, and the rows (counted and checksummed), enhancements and recorded skips are
+ * those a single node leaves with the unpartitioned step on a database of its own.
+ * {@code -Dpartition.lines=400000} runs it at the size of the scale-out issue (the build
+ * uses 40,000 lines to keep the suite short).
  */
 class RemotePartitioningIntegrationTests {
 
-	private static final int LINES = 40_000;
+	private static final int LINES = Integer.getInteger("partition.lines", 40_000);
 
 	private static final Pattern RAN = Pattern.compile("Running partition request step=loadReferenceRangeStep");
 
 	@Test
-	void aPartitionedLoadOnTwoWorkersLeavesWhatOneNodeLeaves(@TempDir Path files, @TempDir Path single,
+	void aWorkerKilledMidPartitionCostsOnlyThatPartitionsUncommittedWork(@TempDir Path files, @TempDir Path single,
 			@TempDir Path manager, @TempDir Path worker1, @TempDir Path worker2) throws Exception {
 		Path references = files.resolve("references.jsonl");
 		ReferenceFiles.write(references, LINES, 15);
@@ -54,7 +58,11 @@ class RemotePartitioningIntegrationTests {
 				"--batchyard.launcher.sqs.create-queues=true", "--batchyard.partitioning.mode=remote",
 				"--batchyard.partitioning.queue=" + queue, "--batchyard.partitioning.poll-interval=200ms",
 				"--batchyard.partitioning.worker-concurrency=1", "--batchyard.jobs.reference-load.grid-size=4",
-				"--batchyard.jobs.reference-load.allowed-directories=" + files };
+				"--batchyard.jobs.reference-load.allowed-directories=" + files,
+				// Small chunks: a partition commits often, so the kill lands between
+				// commits of one; a short heartbeat timeout: recovery within seconds.
+				"--batchyard.jobs.enhancement-import.chunk-size=100", "--batchyard.runner.heartbeat-interval=1s",
+				"--batchyard.runner.heartbeat-timeout=5s" };
 
 		CompletableFuture<BatchyardProcess> startingWorker = CompletableFuture
 			.supplyAsync(() -> BatchyardProcess.start(worker1, "partition-worker-1", scaled));
@@ -75,7 +83,24 @@ class RemotePartitioningIntegrationTests {
 
 			long partitioned = boss.launch("referenceLoadJob", Map.of("input", "file:" + references));
 
-			JsonNode done = awaitEnd(boss, partitioned);
+			// Kill worker 1 once one of its partitions has committed some chunks.
+			String victim = nodeOf(scaledDatabase, first.pid());
+			long killedPartition = await("a partition of worker 1 committed").atMost(Duration.ofMinutes(2))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> runningPartitionOf(scaledDatabase, victim), (id) -> id > 0);
+			assertThat(first.kill()).isEqualTo(BatchyardProcess.KILLED);
+			long committedBeforeKill = readCount(scaledDatabase, killedPartition);
+			assertThat(committedBeforeKill).isPositive();
+
+			JsonNode failed = awaitEnd(boss, partitioned);
+			assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+			assertThat(status(scaledDatabase, killedPartition)).isEqualTo("FAILED");
+			assertThat(exitDescription(scaledDatabase, killedPartition))
+				.startsWith("runner node " + victim + " stopped heart-beating at ")
+				.contains("; recovered by ");
+
+			long restarted = boss.restart(partitioned);
+			JsonNode done = awaitEnd(boss, restarted);
 			JsonNode baselineDone = awaitEnd(one, baseline);
 			assertThat(baselineDone.path("status").asString()).isEqualTo("COMPLETED");
 			assertThat(done.path("status").asString()).isEqualTo("COMPLETED");
@@ -84,8 +109,14 @@ class RemotePartitioningIntegrationTests {
 			int ranOnSecond = count(RAN, second.output());
 			assertThat(ranOnFirst).as("partitions run by worker 1").isPositive();
 			assertThat(ranOnSecond).as("partitions run by worker 2").isPositive();
-			assertThat(ranOnFirst + ranOnSecond).isEqualTo(4);
+			// Four partitions, one of them run twice: killed, then resumed by the
+			// restart.
+			assertThat(ranOnFirst + ranOnSecond).isEqualTo(5);
 			assertThat(count(RAN, boss.output())).isZero();
+			// Only the killed partition ran again, from its last commit: every line was
+			// read once in a committed chunk.
+			assertThat(partitionsRun(scaledDatabase, restarted)).isEqualTo(1);
+			assertThat(committedReads(scaledDatabase) + committedBeforeKill).isEqualTo(LINES);
 		}
 
 		State expected = State.of(singleDatabase);
@@ -93,6 +124,54 @@ class RemotePartitioningIntegrationTests {
 		assertThat(expected.references()).isGreaterThan(LINES * 9 / 10);
 		assertThat(expected.skips()).isPositive();
 		assertThat(actual).isEqualTo(expected);
+	}
+
+	private static String nodeOf(String url, long pid) {
+		return await("node of pid " + pid).atMost(Duration.ofSeconds(30))
+			.until(() -> query(url, "SELECT NODE_ID FROM BATCHYARD_NODE WHERE PID = " + pid), (id) -> id != null);
+	}
+
+	/**
+	 * A partition this node runs that has committed at least two chunks, or 0.
+	 */
+	private static long runningPartitionOf(String url, String node) throws SQLException {
+		String id = query(url,
+				"SELECT MIN(S.STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION S JOIN BATCHYARD_NODE_PARTITION P"
+						+ " ON P.STEP_EXECUTION_ID = S.STEP_EXECUTION_ID WHERE P.NODE_ID = '" + node
+						+ "' AND S.STATUS = 'STARTED' AND S.COMMIT_COUNT >= 2");
+		return (id != null) ? Long.parseLong(id) : 0;
+	}
+
+	private static long readCount(String url, long stepExecution) throws SQLException {
+		return Long.parseLong(
+				query(url, "SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE STEP_EXECUTION_ID = " + stepExecution));
+	}
+
+	private static String status(String url, long stepExecution) throws SQLException {
+		return query(url, "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE STEP_EXECUTION_ID = " + stepExecution);
+	}
+
+	private static String exitDescription(String url, long stepExecution) throws SQLException {
+		return query(url, "SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE STEP_EXECUTION_ID = " + stepExecution);
+	}
+
+	private static long partitionsRun(String url, long jobExecution) throws SQLException {
+		return Long.parseLong(query(url, "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = "
+				+ jobExecution + " AND STEP_NAME LIKE 'loadReferenceRangeStep:%'"));
+	}
+
+	/** Lines read by the partitions that completed, over both executions. */
+	private static long committedReads(String url) throws SQLException {
+		return Long.parseLong(query(url, "SELECT COALESCE(SUM(READ_COUNT), 0) FROM BATCH_STEP_EXECUTION"
+				+ " WHERE STEP_NAME LIKE 'loadReferenceRangeStep:%' AND STATUS = 'COMPLETED'"));
+	}
+
+	private static String query(String url, String sql) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(sql)) {
+			return rs.next() ? rs.getString(1) : null;
+		}
 	}
 
 	private static JsonNode awaitEnd(BatchyardProcess application, long execution) {
