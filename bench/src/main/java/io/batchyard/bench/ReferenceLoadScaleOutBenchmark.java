@@ -82,6 +82,8 @@ public final class ReferenceLoadScaleOutBenchmark {
 				List.of(node("single", common, "--batchyard.jobs.reference-load.grid-size=1")));
 		Run local = run("4 partitions, local", postgres, work, jar, file, lines, List.of(node("local", common,
 				"--batchyard.jobs.reference-load.grid-size=4", "--batchyard.partitioning.local-threads=4")));
+		Run local16 = run("16 partitions, local", postgres, work, jar, file, lines, List.of(node("local16", common,
+				"--batchyard.jobs.reference-load.grid-size=16", "--batchyard.partitioning.local-threads=4")));
 		List<String> remote = new ArrayList<>(common);
 		remote.addAll(List.of("--batchyard.partitioning.mode=remote", "--batchyard.jobs.reference-load.grid-size=4",
 				"--batchyard.partitioning.worker-concurrency=2"));
@@ -93,10 +95,13 @@ public final class ReferenceLoadScaleOutBenchmark {
 		System.out.printf("%-26s %,12.0f lines/s (%.1f s)%n", local.name(), local.rate(), local.seconds());
 		System.out.printf("%-26s %,12.0f lines/s (%.1f s)%n", distributed.name(), distributed.rate(),
 				distributed.seconds());
+		System.out.printf("%-26s %,12.0f lines/s (%.1f s)%n", local16.name(), local16.rate(), local16.seconds());
 		System.out.printf("local / unpartitioned = %.2fx (target >= 1.6x)%n", local.rate() / single.rate());
+		System.out.printf("partition overhead, grid 16 vs 4 = %.1f%% (target < 10%%)%n",
+				100 * (local16.seconds() / local.seconds() - 1));
 		System.out.printf("remote / local = %.2f (target >= 0.85: within 15%%)%n", distributed.rate() / local.rate());
-		System.out.printf("same rows in the three databases: %s%n",
-				single.state().equals(local.state()) && local.state().equals(distributed.state()));
+		System.out.printf("same rows in the three databases: %s%n", single.state().equals(local.state())
+				&& local.state().equals(local16.state()) && local.state().equals(distributed.state()));
 		postgres.close();
 	}
 

@@ -15,6 +15,7 @@ import io.batchyard.launcher.catalogue.JobTriggers;
 import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.RestartStatus;
+import io.batchyard.launcher.runner.RunnerNode;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;
@@ -97,15 +98,15 @@ final class ApiViews {
 	record StepView(long id, String name, String status, long readCount, long writeCount, long filterCount,
 			long readSkipCount, long processSkipCount, long writeSkipCount, long skipCount, long commitCount,
 			long rollbackCount, String exitCode, String exitDescription, OffsetDateTime startTime,
-			OffsetDateTime endTime) {
+			OffsetDateTime endTime, String node) {
 
-		static StepView of(StepExecution step) {
+		static StepView of(StepExecution step, String node) {
 			return new StepView(step.getId(), step.getStepName(), step.getStatus().name(), step.getReadCount(),
 					step.getWriteCount(), step.getFilterCount(), step.getReadSkipCount(), step.getProcessSkipCount(),
 					step.getWriteSkipCount(), step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
 					step.getExitStatus().getExitCode(),
 					ExitDescriptions.summary(step.getExitStatus().getExitDescription()), time(step.getStartTime()),
-					time(step.getEndTime()));
+					time(step.getEndTime()), node);
 		}
 
 	}
@@ -126,10 +127,11 @@ final class ApiViews {
 
 	record ExecutionView(long id, String job, long instanceId, String status, String exitCode, String exitDescription,
 			OffsetDateTime createTime, OffsetDateTime startTime, OffsetDateTime endTime, OffsetDateTime lastUpdated,
-			List<ParameterView> parameters, List<StepView> steps, List<String> allowedActions,
+			String node, List<ParameterView> parameters, List<StepView> steps, List<String> allowedActions,
 			AutomaticRestartView automaticRestart) {
 
-		static ExecutionView of(JobExecution execution, Set<ExecutionAction> actions, RestartStatus restart) {
+		static ExecutionView of(JobExecution execution, Set<ExecutionAction> actions, RestartStatus restart,
+				RunnerNode.ExecutionNodes nodes) {
 			List<ParameterView> parameters = execution.getJobParameters()
 				.parameters()
 				.stream()
@@ -139,14 +141,14 @@ final class ApiViews {
 			List<StepView> steps = execution.getStepExecutions()
 				.stream()
 				.sorted(Comparator.comparing(StepExecution::getId))
-				.map(StepView::of)
+				.map((step) -> StepView.of(step, nodes.of(step.getId())))
 				.toList();
 			return new ExecutionView(execution.getId(), execution.getJobInstance().getJobName(),
 					execution.getJobInstance().getInstanceId(), execution.getStatus().name(),
 					execution.getExitStatus().getExitCode(),
 					ExitDescriptions.summary(execution.getExitStatus().getExitDescription()),
 					time(execution.getCreateTime()), time(execution.getStartTime()), time(execution.getEndTime()),
-					time(execution.getLastUpdated()), parameters, steps,
+					time(execution.getLastUpdated()), nodes.node(), parameters, steps,
 					actions.stream().sorted().map(ExecutionAction::path).toList(),
 					(restart != null) ? AutomaticRestartView.of(restart) : null);
 		}

@@ -15,6 +15,7 @@ import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
+import io.batchyard.launcher.runner.RunnerNode;
 import io.batchyard.launcher.unattended.AutomaticRestarts;
 
 import org.springframework.batch.core.BatchStatus;
@@ -43,8 +44,11 @@ class ExecutionsController {
 
 	private final AutomaticRestarts automaticRestarts;
 
-	ExecutionsController(JobLaunchService launchService, ExecutionQueries queries,
-			AutomaticRestarts automaticRestarts) {
+	private final RunnerNode node;
+
+	ExecutionsController(JobLaunchService launchService, ExecutionQueries queries, AutomaticRestarts automaticRestarts,
+			RunnerNode node) {
+		this.node = node;
 		this.launchService = launchService;
 		this.queries = queries;
 		this.automaticRestarts = automaticRestarts;
@@ -67,7 +71,7 @@ class ExecutionsController {
 	ExecutionView execution(@PathVariable long id) {
 		JobExecution execution = this.launchService.execution(id);
 		return ExecutionView.of(execution, this.launchService.state(execution).allowedActions(),
-				this.automaticRestarts.status(id).orElse(null));
+				this.automaticRestarts.status(id).orElse(null), this.node.nodesOf(id));
 	}
 
 	/**

@@ -130,9 +130,21 @@ class ExecutionsApiTests {
 			.execution(instance, BatchStatus.FAILED, LocalDateTime.now().minusMinutes(1), BatchStatus.COMPLETED,
 					BatchStatus.FAILED)
 			.getId();
+		// The execution ran on node "manager-node", and its second step, a remote
+		// partition, on "worker-node".
+		this.jdbc.update("INSERT INTO BATCHYARD_NODE_EXECUTION (JOB_EXECUTION_ID, NODE_ID, CLAIMED_AT)"
+				+ " VALUES (?, 'manager-node', CURRENT_TIMESTAMP)", failed);
+		long partition = this.jdbc.queryForObject(
+				"SELECT MAX(STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION" + " WHERE JOB_EXECUTION_ID = ?", Long.class,
+				failed);
+		this.jdbc.update("INSERT INTO BATCHYARD_NODE_PARTITION (STEP_EXECUTION_ID, JOB_EXECUTION_ID, NODE_ID,"
+				+ " CLAIMED_AT) VALUES (?, ?, 'worker-node', CURRENT_TIMESTAMP)", partition, failed);
 
 		this.mvc.perform(get("/api/executions/" + failed))
 			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.node").value("manager-node"))
+			.andExpect(jsonPath("$.steps[0].node").value("manager-node"))
+			.andExpect(jsonPath("$.steps[1].node").value("worker-node"))
 			.andExpect(id("$.id", failed))
 			.andExpect(id("$.instanceId", instance.getInstanceId()))
 			.andExpect(jsonPath("$.job").value(PURGE))

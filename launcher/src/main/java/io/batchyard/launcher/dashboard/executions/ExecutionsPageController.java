@@ -13,6 +13,7 @@ import io.batchyard.launcher.dashboard.Flash;
 import io.batchyard.launcher.launch.ExecutionAction;
 import io.batchyard.launcher.launch.ExecutionState;
 import io.batchyard.launcher.launch.JobLaunchService;
+import io.batchyard.launcher.runner.RunnerNode;
 import io.batchyard.launcher.unattended.AutomaticRestarts;
 import io.batchyard.launcher.launch.LaunchRefusedException;
 
@@ -53,8 +54,11 @@ class ExecutionsPageController {
 
 	private final AutomaticRestarts automaticRestarts;
 
+	private final RunnerNode node;
+
 	ExecutionsPageController(ExecutionRows rows, JobLaunchService launchService, JobRepository jobRepository,
-			ProgressStream progress, JobRegistry jobRegistry, AutomaticRestarts automaticRestarts) {
+			ProgressStream progress, JobRegistry jobRegistry, AutomaticRestarts automaticRestarts, RunnerNode node) {
+		this.node = node;
 		this.automaticRestarts = automaticRestarts;
 		this.jobRegistry = jobRegistry;
 		this.rows = rows;
@@ -127,6 +131,7 @@ class ExecutionsPageController {
 		model.addAttribute("timeline", Timeline.of(instanceExecutions));
 		model.addAttribute("running", this.progress.progress(id).running());
 		model.addAttribute("automaticRestart", this.automaticRestarts.status(id).orElse(null));
+		model.addAttribute("nodes", this.node.nodesOf(id));
 		return "dashboard/execution";
 	}
 
