@@ -3,6 +3,7 @@ package io.batchyard.launcher.security;
 import io.batchyard.launcher.enhancements.RobotAuthenticationFilter;
 import io.batchyard.launcher.enhancements.RobotNonces;
 import io.batchyard.launcher.enhancements.RobotsProperties;
+import io.batchyard.launcher.production.MissingSettingException;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -82,9 +83,12 @@ class SecurityConfiguration {
 		});
 		if (users.isEmpty() && properties.tokens().isEmpty()) {
 			if (!environment.acceptsProfiles(Profiles.of("embedded"))) {
-				throw new IllegalStateException("No users configured: set batchyard.security.users.<name>.password"
-						+ " (an encoded password such as {bcrypt}$2a$10$...) and .roles (VIEWER or OPERATOR)."
-						+ " Only the embedded default generates a password.");
+				throw new MissingSettingException("batchyard.security.users.<name>.password",
+						"No users configured: set batchyard.security.users.<name>.password"
+								+ " (an encoded password such as {bcrypt}$2a$10$...) and .roles (VIEWER or OPERATOR)."
+								+ " Only the embedded default generates a password.",
+						"Configure a user (or a bearer token, batchyard.security.tokens.<name>.sha256); see"
+								+ " docs/dashboard-and-security.md for hashing a password.");
 			}
 			String password = generatedPassword();
 			// Printed once, on the console of the embedded default only, like Spring

@@ -1,6 +1,7 @@
 package io.batchyard.launcher.security;
 
 import io.batchyard.launcher.BatchyardApplication;
+import io.batchyard.launcher.production.MissingSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
@@ -33,12 +35,18 @@ class SecurityStartupTests {
 			"--spring.main.banner-mode=off", "--spring.cloud.aws.region.static=us-east-1",
 			"--spring.cloud.aws.credentials.access-key=local", "--spring.cloud.aws.credentials.secret-key=local" };
 
+	/**
+	 * Any profile but the embedded default; the production profile refuses earlier,
+	 * before anything starts (ProductionProfileTests).
+	 */
 	@Test
 	void refusesToStartWithoutUsers() {
-		assertThatException().isThrownBy(
-				() -> application().run(concat(noUsers(), "--spring.profiles.active=production", database())).close())
-			.havingRootCause()
-			.withMessageContaining("No users configured: set batchyard.security.users.<name>.password");
+		assertThatException()
+			.isThrownBy(
+					() -> application().run(concat(noUsers(), "--spring.profiles.active=staging", database())).close())
+			.satisfies((refused) -> assertThat(NestedExceptionUtils.getMostSpecificCause(refused))
+				.isInstanceOf(MissingSettingException.class)
+				.hasMessageContaining("No users configured: set batchyard.security.users.<name>.password"));
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -65,7 +66,8 @@ public interface BlobStorageSettings {
 	boolean pathStyle();
 
 	/**
-	 * @return the bucket's region
+	 * @return the bucket's region, or empty for the default chain
+	 * ({@link #resolvedRegion()})
 	 */
 	String region();
 
@@ -91,6 +93,17 @@ public interface BlobStorageSettings {
 	}
 
 	/**
+	 * The bucket's region: the configured one, otherwise AWS's default region chain
+	 * ({@code aws.region}, {@code AWS_REGION}, the profile, instance metadata), as every
+	 * other AWS client of a production node finds it.
+	 * @return the region
+	 */
+	default Region resolvedRegion() {
+		return StringUtils.hasText(region()) ? Region.of(region())
+				: DefaultAwsRegionProviderChain.builder().build().getRegion();
+	}
+
+	/**
 	 * The store these settings describe.
 	 * @return a local-directory or S3 blob store
 	 */
@@ -99,7 +112,7 @@ public interface BlobStorageSettings {
 			return LocalDirectoryBlobStore.builder().root(directory()).build();
 		}
 		S3ClientBuilder s3 = S3Client.builder()
-			.region(Region.of(region()))
+			.region(resolvedRegion())
 			.forcePathStyle(pathStyle())
 			.credentialsProvider(credentials());
 		if (endpoint() != null) {
@@ -115,7 +128,7 @@ public interface BlobStorageSettings {
 	 */
 	default S3BlobUrlSigner s3UrlSigner() {
 		S3Presigner.Builder presigner = S3Presigner.builder()
-			.region(Region.of(region()))
+			.region(resolvedRegion())
 			.credentialsProvider(credentials())
 			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle()).build());
 		if (endpoint() != null) {
