@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,6 +26,10 @@ import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.FreePorts;
 import io.batchyard.test.ReferenceFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,9 +44,12 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  * The time of each is its execution's start to end in the job repository (the same clock
  * for every mode; start-up is not counted). Prints lines/s, the ratios, and whether the
- * three databases hold the same rows. Arguments:
- * {@code [lines] [chunkSize] [applicationJar]} (default 2000000 1000
- * launcher/target/batchyard.jar).
+ * three databases hold the same rows. Then the SQS launch latency: one node listening to
+ * a launch queue with the default poll settings, {@value #LAUNCHES} messages sent one
+ * after another, each from its send to its execution's {@code START_TIME} in the
+ * repository; p50 and p95. Arguments: {@code [lines] [chunkSize] [applicationJar]}
+ * (default 2000000 1000 launcher/target/batchyard.jar; {@code lines} 0 measures only the
+ * launch latency).
  */
 public final class ReferenceLoadScaleOutBenchmark {
 
@@ -54,6 +64,8 @@ public final class ReferenceLoadScaleOutBenchmark {
 	private ReferenceLoadScaleOutBenchmark() {
 	}
 
+	private static final int LAUNCHES = 200;
+
 	public static void main(String[] args) throws Exception {
 		int lines = (args.length > 0) ? Integer.parseInt(args[0]) : 2_000_000;
 		int chunkSize = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
@@ -67,11 +79,22 @@ public final class ReferenceLoadScaleOutBenchmark {
 			.setServerConfig("max_connections", "200")
 			.start();
 		Path work = Files.createTempDirectory("bench-scale-out");
+		String sqs = ElasticMqServer.endpoint();
+		if (lines > 0) {
+			loads(postgres, work, jar, sqs, lines, chunkSize);
+		}
+		Latency latency = launchLatency(postgres, work, jar, sqs);
+		System.out.printf("SQS launch latency over %d launches: p50 %.0f ms, p95 %.0f ms, max %.0f ms"
+				+ " (target p50 < 300 ms)%n", LAUNCHES, latency.p50(), latency.p95(), latency.max());
+		postgres.close();
+	}
+
+	private static void loads(EmbeddedPostgres postgres, Path work, Path jar, String sqs, int lines, int chunkSize)
+			throws Exception {
 		Path file = work.resolve("references.jsonl");
 		ReferenceFiles.write(file, lines, 15);
 		System.out.printf("Generated %,d lines, %,d bytes; chunk %d; %d cores%n", lines, Files.size(file), chunkSize,
 				Runtime.getRuntime().availableProcessors());
-		String sqs = ElasticMqServer.endpoint();
 		String queue = "bench-partitions-" + UUID.randomUUID().toString().substring(0, 8);
 		List<String> common = List.of("--batchyard.jobs.enhancement-import.chunk-size=" + chunkSize,
 				"--spring.cloud.aws.sqs.endpoint=" + sqs, "--batchyard.launcher.sqs.create-queues=true",
@@ -102,7 +125,75 @@ public final class ReferenceLoadScaleOutBenchmark {
 		System.out.printf("remote / local = %.2f (target >= 0.85: within 15%%)%n", distributed.rate() / local.rate());
 		System.out.printf("same rows in the three databases: %s%n", single.state().equals(local.state())
 				&& local.state().equals(local16.state()) && local.state().equals(distributed.state()));
-		postgres.close();
+	}
+
+	/**
+	 * Sends launch messages one after another to a node listening with the default poll
+	 * settings, each waiting for its execution to start.
+	 */
+	private static Latency launchLatency(EmbeddedPostgres postgres, Path work, Path jar, String sqs) throws Exception {
+		String database = "bench_launch_latency";
+		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + database);
+		}
+		String url = postgres.getJdbcUrl("postgres", database);
+		String queue = "bench-launch-" + UUID.randomUUID().toString().substring(0, 8);
+		Node node = Node.start(jar, work.resolve(database),
+				List.of("--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+						"--spring.datasource.password=postgres", "--spring.cloud.aws.sqs.endpoint=" + sqs,
+						"--batchyard.launcher.sqs.enabled=true", "--batchyard.launcher.sqs.create-queues=true",
+						"--batchyard.launcher.sqs.launch-queue=" + queue));
+		try (SqsClient client = SqsClient.builder()
+			.endpointOverride(URI.create(sqs))
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+			.build(); Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
+			node.awaitHealthy();
+			String queueUrl = client.getQueueUrl((request) -> request.queueName(queue)).queueUrl();
+			Instant base = Instant.parse("2026-01-01T00:00:00Z");
+			List<Double> millis = new ArrayList<>();
+			for (int i = 0; i < LAUNCHES + 10; i++) {
+				String asOf = base.plusSeconds(i).toString();
+				Instant sent = Instant.now();
+				client.sendMessage((request) -> request.queueUrl(queueUrl)
+					.messageBody("{\"job\":\"repositoryPurgeJob\",\"parameters\":{\"asOf\":\"" + asOf + "\"}}"));
+				Instant started = awaitStart(connection, asOf);
+				// The first ten warm the node up (class loading, connection pool).
+				if (i >= 10) {
+					millis.add(Duration.between(sent, started).toNanos() / 1e6);
+				}
+			}
+			millis.sort(null);
+			return new Latency(millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.95) - 1),
+					millis.get(millis.size() - 1));
+		}
+		finally {
+			node.stop();
+		}
+	}
+
+	private static Instant awaitStart(Connection connection, String asOf) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		try (PreparedStatement query = connection.prepareStatement("SELECT E.START_TIME FROM BATCH_JOB_EXECUTION E"
+				+ " JOIN BATCH_JOB_EXECUTION_PARAMS P ON P.JOB_EXECUTION_ID = E.JOB_EXECUTION_ID"
+				+ " WHERE P.PARAMETER_NAME = 'asOf' AND P.PARAMETER_VALUE = ? AND E.START_TIME IS NOT NULL")) {
+			query.setString(1, asOf);
+			while (System.nanoTime() < deadline) {
+				try (ResultSet rs = query.executeQuery()) {
+					if (rs.next()) {
+						// Spring Batch writes local date-times of the JVM's zone: this
+						// machine's, as the node runs here.
+						return rs.getTimestamp(1).toLocalDateTime().atZone(ZoneId.systemDefault()).toInstant();
+					}
+				}
+				Thread.sleep(2);
+			}
+		}
+		throw new IllegalStateException("The launch of asOf=" + asOf + " did not start within 60 s");
+	}
+
+	record Latency(double p50, double p95, double max) {
 	}
 
 	private static List<String> node(String name, List<String> common, String... settings) {
@@ -207,6 +298,10 @@ public final class ReferenceLoadScaleOutBenchmark {
 							"--batchyard.scheduler.enabled=false", "--spring.main.banner-mode=off",
 							"--batchyard.security.users.bench.password=" + PASSWORD_HASH,
 							"--batchyard.security.users.bench.roles=OPERATOR"));
+			// A setting given twice reaches Spring as "a,b": a node's own settings
+			// replace the defaults of the same name.
+			command.removeIf((argument) -> argument.startsWith("--") && settings.stream()
+				.anyMatch((setting) -> setting.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
 			command.addAll(settings);
 			Path log = directory.resolve("node.log");
 			Process process = new ProcessBuilder(command).directory(directory.toFile())
