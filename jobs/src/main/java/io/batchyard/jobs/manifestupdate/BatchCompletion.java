@@ -17,7 +17,11 @@ public class BatchCompletion {
 
 	private static final Log logger = LogFactory.getLog(BatchCompletion.class);
 
-	static final String COMPLETED = "Completed";
+	/**
+	 * The status of a batch whose completion is recorded (iiif-presentation's
+	 * {@code BatchStatus.Completed}).
+	 */
+	public static final String COMPLETED = "Completed";
 
 	/**
 	 * What recording the completion found.

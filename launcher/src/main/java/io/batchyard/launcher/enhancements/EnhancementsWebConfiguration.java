@@ -10,12 +10,14 @@ import javax.sql.DataSource;
 import io.batchyard.jobs.enhancement.EnhancementRequests;
 import io.batchyard.jobs.enhancement.EnhancementsProperties;
 import io.batchyard.jobs.enhancement.RobotBatches;
+import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.readers.blob.BlobStorageSettings;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.BlobUrlSigner;
 import io.batchyard.readers.blob.LocalBlobUrlSigner;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -46,6 +48,11 @@ class EnhancementsWebConfiguration {
 			BlobStore enhancementBlobStore) {
 		return new RobotBatches(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
 				enhancementBlobStore, JsonMapper.shared(), Clock.systemUTC());
+	}
+
+	@Bean
+	RobotBatchStates robotBatchStates(JobRepository jobRepository, JobLaunchService launchService) {
+		return new RobotBatchStates(jobRepository, launchService);
 	}
 
 	@Bean

@@ -46,12 +46,15 @@ class RobotBatchesController {
 
 	private final JobLaunchService launches;
 
+	private final RobotBatchStates states;
+
 	RobotBatchesController(RobotBatches robots, BlobUrlSigner enhancementUrlSigner, EnhancementsProperties properties,
-			JobLaunchService launches) {
+			JobLaunchService launches, RobotBatchStates states) {
 		this.robots = robots;
 		this.urls = enhancementUrlSigner;
 		this.properties = properties;
 		this.launches = launches;
+		this.states = states;
 	}
 
 	@PostMapping({ "/robot-enhancement-batches", "/robot-enhancement-batches/" })
@@ -143,7 +146,9 @@ class RobotBatchesController {
 		return body;
 	}
 
-	private Map<String, Object> read(EnhancementBatches.Batch batch) {
+	private Map<String, Object> read(EnhancementBatches.Batch row) {
+		// The status follows the import execution's fate (RobotBatchStates).
+		EnhancementBatches.Batch batch = this.states.shown(row);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("id", batch.id());
 		body.put("robot_id", batch.robotId());

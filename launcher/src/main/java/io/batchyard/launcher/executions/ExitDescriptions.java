@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
 /**
  * The cause of a failure in one sentence, for exit descriptions. Spring Batch records a
  * failed step's or job's exception as its whole stack trace
@@ -95,6 +98,31 @@ public final class ExitDescriptions {
 			}
 		}
 		return sentence(root.startsWith(CAUSED_BY) ? root.substring(CAUSED_BY.length()) : root);
+	}
+
+	/**
+	 * Why an execution ended, in one line, as the API shows exit descriptions: its own
+	 * exit description, or, when that is empty, its last failed step's. A job whose steps
+	 * run in a flow ends with the flow's status and no description; the step that failed
+	 * holds the cause.
+	 * @param execution the execution, with its step executions
+	 * @return the first line of the summary, or {@code null} when neither says anything
+	 */
+	public static String firstLine(JobExecution execution) {
+		String description = execution.getExitStatus().getExitDescription();
+		if (description == null || description.isBlank()) {
+			description = execution.getStepExecutions()
+				.stream()
+				.filter((step) -> step.getStatus() == BatchStatus.FAILED)
+				.reduce((first, second) -> second)
+				.map((step) -> step.getExitStatus().getExitDescription())
+				.orElse(null);
+		}
+		String summary = summary(description);
+		if (summary == null || summary.isBlank()) {
+			return null;
+		}
+		return summary.strip().lines().findFirst().orElse(null);
 	}
 
 	/**

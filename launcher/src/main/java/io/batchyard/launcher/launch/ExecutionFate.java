@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import io.batchyard.launcher.executions.ExitDescriptions;
+
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -21,8 +23,12 @@ import org.springframework.batch.core.job.JobExecution;
  * @param endedAt when it ended, or {@code null} while it runs
  * @param reason why it ended unfinished, in words for the clients of the job's own API
  * (no internals: a failure's exception stays in the server log); {@code null} otherwise
+ * @param failure the first line of its exit description as the executions API shows it
+ * (one sentence, never a stack trace: a job's own report such as "Database failure (after
+ * retries): ...", or the root cause's type and message) when it ended unfinished and has
+ * one; {@code null} otherwise
  */
-public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String reason) {
+public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String reason, String failure) {
 
 	/**
 	 * What becomes of the work.
@@ -63,22 +69,22 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 		BatchStatus status = execution.getStatus();
 		long id = execution.getId();
 		if (status.isRunning()) {
-			return new ExecutionFate(Kind.RUNNING, id, null, null);
+			return new ExecutionFate(Kind.RUNNING, id, null, null, null);
 		}
 		Instant endedAt = (execution.getEndTime() != null)
 				? execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant() : null;
 		if (status == BatchStatus.COMPLETED) {
-			return new ExecutionFate(Kind.COMPLETED, id, endedAt, null);
+			return new ExecutionFate(Kind.COMPLETED, id, endedAt, null, null);
 		}
 		ExecutionState current = state.get();
 		if (current.status().isRunning()) {
 			// Marked STOPPED by another client while its step finishes its chunk.
-			return new ExecutionFate(Kind.RUNNING, id, null, null);
+			return new ExecutionFate(Kind.RUNNING, id, null, null, null);
 		}
 		Optional<RestartStatus> policy = (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) ? restart.get()
 				: Optional.empty();
 		if (policy.isPresent() && policy.get().pending()) {
-			return new ExecutionFate(Kind.RESTART_PENDING, id, endedAt, policy.get().describe());
+			return new ExecutionFate(Kind.RESTART_PENDING, id, endedAt, policy.get().describe(), failure(execution));
 		}
 		boolean restartable = current.allowedActions().contains(ExecutionAction.RESTART);
 		String why = policy.filter((decision) -> decision.detail() != null)
@@ -96,7 +102,7 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 			case ABANDONED -> "job execution " + id + " was abandoned by an operator" + then;
 			default -> "job execution " + id + " ended in an unknown state" + then;
 		};
-		return new ExecutionFate(Kind.ENDED_UNFINISHED, id, endedAt, reason);
+		return new ExecutionFate(Kind.ENDED_UNFINISHED, id, endedAt, reason, failure(execution));
 	}
 
 	/**
@@ -109,8 +115,24 @@ public record ExecutionFate(Kind kind, long executionId, Instant endedAt, String
 		return ExitStatus.EXECUTING.getExitCode().equals(exitCode) || ExitStatus.UNKNOWN.getExitCode().equals(exitCode);
 	}
 
+	private static String failure(JobExecution execution) {
+		return ExitDescriptions.firstLine(execution);
+	}
+
 	public boolean endedUnfinished() {
 		return this.kind == Kind.ENDED_UNFINISHED;
+	}
+
+	/**
+	 * Why the work ended unfinished, for a domain record's error: the failure's first
+	 * line, when there is one, then the reason.
+	 * @return the explanation, {@code null} unless it ended unfinished
+	 */
+	public String explanation() {
+		if (this.kind != Kind.ENDED_UNFINISHED) {
+			return null;
+		}
+		return (this.failure != null) ? this.failure + " (" + this.reason + ")" : this.reason;
 	}
 
 }

@@ -3,6 +3,7 @@ package io.batchyard.launcher.unattended;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,8 +212,12 @@ public class ExecutionEnds implements ExecutionEndListener {
 			return 0;
 		}
 		JobSettings settings = this.properties.job(execution.getJobInstance().getJobName());
-		notify(execution, "LONG_RUNNING", settings, restartsMade(execution.getJobInstance().getInstanceId()) + 1,
-				"running longer than its expected " + expected);
+		// Why it is announced is its summary (a running execution has no exit description
+		// yet); nothing is decided about its next run.
+		String why = "running longer than its expected duration of " + expected + ((execution.getStartTime() != null)
+				? " (started at " + execution.getStartTime().atZone(ZoneId.systemDefault()).toInstant() + ")" : "");
+		notify(execution, "LONG_RUNNING", settings, restartsMade(execution.getJobInstance().getInstanceId()) + 1, why,
+				"");
 		return 1;
 	}
 
@@ -225,12 +230,26 @@ public class ExecutionEnds implements ExecutionEndListener {
 	 * @param next what happens next
 	 */
 	void notify(JobExecution execution, String kind, JobSettings settings, int attempt, String next) {
+		notify(execution, kind, settings, attempt, null, next);
+	}
+
+	/**
+	 * Puts a notification into the outbox, one row per channel.
+	 * @param execution the execution
+	 * @param kind what is announced
+	 * @param settings the job's settings
+	 * @param attempt which run of the instance this was
+	 * @param summary what it says instead of the first line of the exit description, or
+	 * {@code null}
+	 * @param next what happens next
+	 */
+	void notify(JobExecution execution, String kind, JobSettings settings, int attempt, String summary, String next) {
 		List<String> channels = settings.notifications().channels().isEmpty()
 				? this.properties.notifications().channelNames() : settings.notifications().channels();
 		if (channels.isEmpty()) {
 			return;
 		}
-		Notification notification = notification(execution, kind, attempt, next);
+		Notification notification = notification(execution, kind, attempt, summary, next);
 		String payload = this.json.writeValueAsString(notification);
 		Timestamp now = Timestamp.from(this.clock.instant());
 		for (String channel : channels) {
@@ -247,13 +266,14 @@ public class ExecutionEnds implements ExecutionEndListener {
 		}
 	}
 
-	private Notification notification(JobExecution execution, String kind, int attempt, String next) {
+	private Notification notification(JobExecution execution, String kind, int attempt, String reason, String next) {
 		Map<String, String> parameters = new TreeMap<>();
 		execution.getJobParameters()
 			.forEach((parameter) -> parameters.put(parameter.name(), JobParameterTypes.isAllowed(parameter.type())
 					? JobParameterTypes.format(parameter.value()) : String.valueOf(parameter.value())));
 		String description = execution.getExitStatus().getExitDescription();
-		String summary = (description == null) ? "" : description.strip().lines().findFirst().orElse("");
+		String summary = (reason != null) ? reason
+				: (description == null) ? "" : description.strip().lines().findFirst().orElse("");
 		List<String> nodes = this.jdbc.queryForList(
 				"SELECT NODE_ID FROM BATCHYARD_NODE_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class,
 				execution.getId());

@@ -23,6 +23,7 @@ import io.batchyard.launcher.unattended.UnattendedProperties.Notifications;
 import io.batchyard.launcher.unattended.UnattendedProperties.Webhook;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -203,8 +204,15 @@ public class NotificationOutbox {
 			for (Map<String, Object> row : late) {
 				String job = (String) row.get("JOB_NAME");
 				if (UnattendedProperties.normalise(job).equals(entry.getKey())) {
-					announced += this.ends.announceLongRunning(((Number) row.get("JOB_EXECUTION_ID")).longValue(),
-							expected);
+					long executionId = ((Number) row.get("JOB_EXECUTION_ID")).longValue();
+					try {
+						announced += this.ends.announceLongRunning(executionId, expected);
+					}
+					catch (DuplicateKeyException ex) {
+						// Another node announced it between the query and the
+						// insert: once is enough, and the others still get theirs.
+						logger.debug("job=" + job + " execution=" + executionId + " was announced by another node");
+					}
 				}
 			}
 		}

@@ -18,6 +18,7 @@ import java.util.UUID;
 import io.batchyard.jobs.enhancement.PendingStatus;
 import io.batchyard.jobs.enhancement.RequestStatus;
 import io.batchyard.launcher.dashboard.DashboardView;
+import io.batchyard.launcher.enhancements.RobotBatchStates;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.NoSuchBlobException;
 
@@ -50,9 +51,13 @@ class EnhancementsPageController {
 
 	private final BlobStore blobs;
 
-	EnhancementsPageController(JdbcTemplate jdbc, @Qualifier("enhancementBlobStore") BlobStore blobs) {
+	private final RobotBatchStates states;
+
+	EnhancementsPageController(JdbcTemplate jdbc, @Qualifier("enhancementBlobStore") BlobStore blobs,
+			RobotBatchStates states) {
 		this.jdbc = jdbc;
 		this.blobs = blobs;
+		this.states = states;
 	}
 
 	record RequestRow(UUID id, String robotId, String status, Map<String, Integer> pending, String error,
@@ -88,9 +93,19 @@ class EnhancementsPageController {
 				+ " ORDER BY B.created_at DESC, B.id LIMIT " + SHOWN,
 				(rs, row) -> new BatchRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getInt(4),
 						instant(rs, 5), (Long) rs.getObject(6, Long.class), rs.getString(7) != null, rs.getString(8),
-						instant(rs, 9))));
+						instant(rs, 9)))
+			.stream()
+			.map(this::shown)
+			.toList());
 		model.addAttribute("shown", SHOWN);
 		return "dashboard/enhancements";
+	}
+
+	/** The batch's status as the robot API shows it: following its import's fate. */
+	private BatchRow shown(BatchRow batch) {
+		RobotBatchStates.Shown shown = this.states.shown(batch.id(), batch.status(), batch.error());
+		return new BatchRow(batch.id(), batch.robotId(), shown.status(), batch.references(), batch.expiresAt(),
+				batch.importExecutionId(), batch.hasReport(), shown.error(), batch.createdAt());
 	}
 
 	/** The request's status as {@code GET /enhancement-requests/{id}/} computes it. */

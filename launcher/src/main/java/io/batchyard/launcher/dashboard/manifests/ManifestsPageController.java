@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.batchyard.launcher.dashboard.DashboardView;
+import io.batchyard.launcher.manifestupdate.DlcsBatchStates;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,11 +33,18 @@ class ManifestsPageController {
 
 	private final JdbcTemplate jdbc;
 
-	ManifestsPageController(JdbcTemplate jdbc) {
+	private final DlcsBatchStates states;
+
+	ManifestsPageController(JdbcTemplate jdbc, DlcsBatchStates states) {
 		this.jdbc = jdbc;
+		this.states = states;
 	}
 
-	record Batch(int id, String status, Instant submitted, Instant finished, Instant processed) {
+	/**
+	 * A DLCS batch as shown: its status follows its last execution's fate
+	 * ({@link DlcsBatchStates}); {@code error} says why it is shown {@code Failed}.
+	 */
+	record Batch(int id, String status, String error, Instant submitted, Instant finished, Instant processed) {
 	}
 
 	record ManifestRow(String id, int customerId, String label, Instant lastProcessed, int canvases, int ingesting,
@@ -49,7 +57,8 @@ class ManifestsPageController {
 			.query("SELECT manifest_id, customer_id, id, status, submitted, finished, processed FROM batches"
 					+ " ORDER BY id DESC",
 					(rs, row) -> Map.entry(rs.getString(1) + "/" + rs.getInt(2),
-							new Batch(rs.getInt(3), rs.getString(4), instant(rs, 5), instant(rs, 6), instant(rs, 7))))
+							batch(rs.getInt(2), rs.getInt(3), rs.getString(4), instant(rs, 5), instant(rs, 6),
+									instant(rs, 7))))
 			.stream()
 			.collect(Collectors.groupingBy(Map.Entry::getKey,
 					Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
@@ -68,6 +77,11 @@ class ManifestsPageController {
 		model.addAttribute("manifests", manifests);
 		model.addAttribute("shown", MANIFESTS_SHOWN);
 		return "dashboard/manifests";
+	}
+
+	private Batch batch(int customer, int id, String status, Instant submitted, Instant finished, Instant processed) {
+		DlcsBatchStates.Shown shown = this.states.shown(customer, id, status);
+		return new Batch(id, shown.status(), shown.error(), submitted, finished, processed);
 	}
 
 	/**
