@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.batchyard.jobs.launch.JobParameterTypes;
 import io.batchyard.jobs.support.FailureCategory;
 import io.batchyard.jobs.support.SkippedItemRecorder;
+import io.batchyard.launcher.executions.ExitDescriptions;
 import io.batchyard.launcher.launch.LaunchTriggers;
 import io.batchyard.launcher.launch.RestartStatus;
 import io.batchyard.launcher.repository.ExecutionEndListener;
@@ -271,9 +272,10 @@ public class ExecutionEnds implements ExecutionEndListener {
 		execution.getJobParameters()
 			.forEach((parameter) -> parameters.put(parameter.name(), JobParameterTypes.isAllowed(parameter.type())
 					? JobParameterTypes.format(parameter.value()) : String.valueOf(parameter.value())));
-		String description = execution.getExitStatus().getExitDescription();
-		String summary = (reason != null) ? reason
-				: (description == null) ? "" : description.strip().lines().findFirst().orElse("");
+		// As the API shows it: the root cause's sentence, or the failed step's when the
+		// job itself says nothing (a job whose steps run in a flow).
+		String firstLine = ExitDescriptions.firstLine(execution);
+		String summary = (reason != null) ? reason : (firstLine != null) ? firstLine : "";
 		List<String> nodes = this.jdbc.queryForList(
 				"SELECT NODE_ID FROM BATCHYARD_NODE_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class,
 				execution.getId());

@@ -92,6 +92,7 @@ class DlcsBatchFateTests {
 		registry.add("batchyard.jobs.manifestUpdateJob.restart.max-attempts", () -> "1");
 		registry.add("batchyard.jobs.manifestUpdateJob.restart.backoff", () -> "1h");
 		registry.add("batchyard.automatic-restarts.poll-interval", () -> "200ms");
+		registry.add("batchyard.notifications.webhooks.ops.url", () -> dlcs.baseUrl() + "/ops-hook");
 	}
 
 	@Autowired
@@ -176,6 +177,12 @@ class DlcsBatchFateTests {
 		// Only shown: the row keeps iiif-presentation's statuses.
 		assertThat(this.jdbc.queryForObject("SELECT status FROM batches WHERE id = ?", String.class, BATCH))
 			.isEqualTo("Ingesting");
+		// The job's own exit description is empty (its steps run in a flow): the
+		// notification's summary is the failed step's cause, as the API shows it.
+		String payload = this.jdbc.queryForObject(
+				"SELECT PAYLOAD FROM BATCHYARD_NOTIFICATION" + " WHERE JOB_EXECUTION_ID = ? AND KIND = 'FAILED'",
+				String.class, last.getId());
+		assertThat(payload).containsPattern("\"summary\":\"[^\"]*503");
 	}
 
 	/**
