@@ -31,12 +31,13 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * How many messages wait in the trigger queues and their dead-letter queues, for the
  * dashboard: SQS's {@code ApproximateNumberOfMessages} of a queue, and of the dead-letter
- * queue its redrive policy names. A page never waits for SQS longer than
- * {@link QueueDepthProperties#timeout()}: the queues are read in parallel, what has not
- * answered by then shows its last depth or as unavailable, and the read carries on for
- * the next page. A depth, or the failure to read it, is reused for
- * {@link QueueDepthProperties#cacheFor()}, so an unreachable SQS costs one timeout per
- * period, not one per page, and a busy dashboard does not poll SQS.
+ * queue its redrive policy names. Only the first read of a queue holds a page, and for at
+ * most {@link QueueDepthProperties#timeout()}: the queues are read in parallel, what has
+ * not answered by then shows as unavailable, and the read carries on for the next page. A
+ * depth, or the failure to read it, is reused for {@link QueueDepthProperties#cacheFor()}
+ * (a busy dashboard does not poll SQS); after that the next page starts a new read
+ * without waiting for it and shows the last depth (or the last failure) meanwhile, so a
+ * slow or unreachable SQS costs a page nothing once the queue was read once.
  */
 public class QueueDepths {
 
@@ -101,10 +102,11 @@ public class QueueDepths {
 
 	/**
 	 * One read, when it finished (the cache period counts from there, so a slow answer is
-	 * not thrown away at once), and the last depth read before it (shown while a read is
-	 * slow).
+	 * not thrown away at once), the last depth read before it and the previous read's
+	 * outcome (shown while this read is under way).
 	 */
-	private record Entry(CompletableFuture<Depth> read, AtomicReference<Instant> finishedAt, Depth last) {
+	private record Entry(CompletableFuture<Depth> read, AtomicReference<Instant> finishedAt, Depth last,
+			Depth previousOutcome) {
 
 		boolean freshAt(Instant now, Duration cacheFor) {
 			Instant finished = this.finishedAt.get();
@@ -139,10 +141,14 @@ public class QueueDepths {
 					return previous;
 				}
 				CompletableFuture<Depth> read = read(key);
-				Entry entry = new Entry(read, new AtomicReference<>(),
-						(previous != null) ? previous.lastKnown() : null);
+				Entry entry = (previous != null) ? new Entry(read, new AtomicReference<>(), previous.lastKnown(),
+						outcome(key, previous, timeout)) : new Entry(read, new AtomicReference<>(), null, null);
 				read.whenComplete((depth, failure) -> entry.finishedAt().set(this.clock.instant()));
-				started.add(read);
+				if (previous == null) {
+					// Nothing to show yet: worth waiting for. A refresh of a queue read
+					// before never holds a page: the page shows the previous outcome.
+					started.add(read);
+				}
 				return entry;
 			}));
 		}
@@ -166,7 +172,10 @@ public class QueueDepths {
 	private static Depth outcome(String queue, Entry entry, Duration timeout) {
 		CompletableFuture<Depth> read = entry.read();
 		if (!read.isDone()) {
-			return (entry.last() != null) ? entry.last()
+			if (entry.last() != null) {
+				return entry.last();
+			}
+			return (entry.previousOutcome() != null) ? entry.previousOutcome()
 					: Depth.unavailable(queue, "SQS did not answer within " + timeout.toMillis() + " ms");
 		}
 		try {

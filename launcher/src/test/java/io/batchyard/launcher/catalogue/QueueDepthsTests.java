@@ -77,7 +77,7 @@ class QueueDepthsTests {
 	}
 
 	@Test
-	void anSqsThatDoesNotAnswerCostsOneTimeoutThenNothingUntilItAnswers() {
+	void anSqsThatDoesNotAnswerCostsTheFirstPageOneTimeoutThenNothing() {
 		CompletableFuture<GetQueueUrlResponse> never = new CompletableFuture<>();
 		doReturn(never).when(this.sqs).getQueueUrl(any(GetQueueUrlRequest.class));
 
@@ -115,10 +115,12 @@ class QueueDepthsTests {
 		assertThat(this.depths.depths(List.of("flaky")).get("flaky").describe()).isEqualTo("3 waiting");
 		verify(this.sqs, times(1)).getQueueUrl(any(GetQueueUrlRequest.class));
 
-		// After it, a read that does not answer: the last depth meanwhile.
+		// After it, a read that does not answer: the last depth meanwhile, at once.
 		this.clock.advance(Duration.ofSeconds(6));
 		doReturn(new CompletableFuture<>()).when(this.sqs).getQueueUrl(any(GetQueueUrlRequest.class));
+		long started = System.nanoTime();
 		assertThat(this.depths.depths(List.of("flaky")).get("flaky").describe()).isEqualTo("3 waiting");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT);
 		verify(this.sqs, times(2)).getQueueUrl(any(GetQueueUrlRequest.class));
 
 		// A failure is shown, and kept for the period.
@@ -131,6 +133,14 @@ class QueueDepthsTests {
 			.isEqualTo("unavailable (SdkClientException: Unable to execute HTTP request)");
 		assertThat(failing.depths(List.of("down")).get("down").describe()).startsWith("unavailable");
 		verify(this.sqs, times(3)).getQueueUrl(any(GetQueueUrlRequest.class));
+		// After the period a new read that hangs: the last failure is shown at once.
+		this.clock.advance(Duration.ofSeconds(11));
+		doReturn(new CompletableFuture<>()).when(this.sqs).getQueueUrl(any(GetQueueUrlRequest.class));
+		started = System.nanoTime();
+		assertThat(failing.depths(List.of("down")).get("down").describe())
+			.isEqualTo("unavailable (SdkClientException: Unable to execute HTTP request)");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT);
+		verify(this.sqs, times(4)).getQueueUrl(any(GetQueueUrlRequest.class));
 	}
 
 	@Test
