@@ -1,4 +1,5 @@
-// Batchyard dashboard: confirmations, launch-form rows and live progress (server-sent events).
+// Batchyard dashboard: confirmations, launch-form rows and live progress (server-sent events)
+// of an execution's page and of the home page's running executions.
 document.addEventListener('submit', function (event) {
 	var message = event.target.getAttribute('data-confirm');
 	if (message && !window.confirm(message)) {
@@ -45,5 +46,36 @@ document.addEventListener('DOMContentLoaded', function () {
 		source.close();
 		// The final state, and the actions it allows now.
 		window.location.reload();
+	});
+});
+document.addEventListener('DOMContentLoaded', function () {
+	var main = document.querySelector('main[data-running-stream]');
+	if (!main || !window.EventSource) {
+		return;
+	}
+	var shown = main.getAttribute('data-running-ids');
+	var source = new EventSource(main.getAttribute('data-running-stream'));
+	source.addEventListener('running', function (event) {
+		var snapshot = JSON.parse(event.data);
+		var ids = snapshot.executions.map(function (execution) { return execution.id; }).join(',');
+		if (ids !== shown) {
+			// One started or ended: redraw the page, whose other lists may change too.
+			source.close();
+			window.location.reload();
+			return;
+		}
+		snapshot.executions.forEach(function (execution) {
+			var item = document.querySelector('#running li[data-execution="' + execution.id + '"]');
+			if (!item) {
+				return;
+			}
+			var status = item.querySelector('.run-status');
+			status.textContent = execution.status;
+			status.className = 'run-status status status-' + execution.status.toLowerCase();
+			item.querySelector('.step').textContent = execution.step ? 'in ' + execution.step : '';
+			item.querySelector('.elapsed').textContent = 'for ' + execution.elapsed;
+			item.querySelector('.progress').textContent = execution.read + ' read, ' + execution.written + ' written'
+				+ (execution.skipped > 0 ? ', ' + execution.skipped + ' skipped' : '');
+		});
 	});
 });

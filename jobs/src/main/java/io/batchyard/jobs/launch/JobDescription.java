@@ -159,6 +159,21 @@ public final class JobDescription {
 	}
 
 	private void validate(JobParameters parameters) throws InvalidJobParametersException {
+		checkDeclared(parameters);
+		for (JobParametersValidator check : this.checks) {
+			check.validate(parameters);
+		}
+	}
+
+	/**
+	 * The validator's checks that the declarations express (presence, type, identifying
+	 * flag, format), without the further {@link Builder#check checks}, which may depend
+	 * on the moment of the launch (a cut-off against the clock, a file that exists by
+	 * then). Start-up checks a schedule's fixed parameters with this.
+	 * @param parameters the parameters
+	 * @throws InvalidJobParametersException with the message the validator would give
+	 */
+	public void checkDeclared(JobParameters parameters) throws InvalidJobParametersException {
 		if (parameters == null) {
 			throw new InvalidJobParametersException(this.jobName + " was given no parameters");
 		}
@@ -171,9 +186,6 @@ public final class JobDescription {
 					&& declared.alternatives().stream().noneMatch((name) -> parameters.getParameter(name) != null)) {
 				throw new InvalidJobParametersException(missing(declared));
 			}
-		}
-		for (JobParametersValidator check : this.checks) {
-			check.validate(parameters);
 		}
 	}
 

@@ -2,6 +2,8 @@ package io.batchyard.launcher.catalogue;
 
 import java.time.Clock;
 
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
 import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.launch.QueueTrigger;
 import io.batchyard.launcher.trigger.schedule.ScheduleProperties;
@@ -15,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ScheduleProperties.class)
+@EnableConfigurationProperties({ ScheduleProperties.class, QueueDepthProperties.class })
 class CatalogueConfiguration {
 
 	@Bean
@@ -27,6 +29,11 @@ class CatalogueConfiguration {
 	JobTriggers jobTriggers(ScheduleProperties scheduleProperties, ObjectProvider<ScheduledLaunches> launches,
 			ObjectProvider<QueueTrigger> queueTriggers, ObjectProvider<TriggerActivity> listening, Clock clock) {
 		return new JobTriggers(scheduleProperties, launches, queueTriggers, listening, clock);
+	}
+
+	@Bean
+	QueueDepths queueDepths(ObjectProvider<SqsAsyncClient> sqs, QueueDepthProperties properties, Clock clock) {
+		return new QueueDepths(sqs, properties, clock);
 	}
 
 }

@@ -7,9 +7,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.launch.JobParametersParser;
 import io.batchyard.jobs.launch.LaunchRequest;
 
 import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -25,6 +28,8 @@ public class JobCatalogue {
 	private final Map<String, JobDescription> descriptions = new TreeMap<>();
 
 	private final Clock clock;
+
+	private final JobParametersParser parser = new JobParametersParser();
 
 	public JobCatalogue(JobRegistry jobRegistry, ObjectProvider<JobDescription> descriptions, Clock clock) {
 		this.jobRegistry = jobRegistry;
@@ -83,6 +88,32 @@ public class JobCatalogue {
 			.map((description) -> description.complete(request.parameters(),
 					request.trigger() == LaunchRequest.Trigger.MANUAL, this.clock.instant()))
 			.orElse(request.parameters());
+	}
+
+	/**
+	 * What the job's declarations say against a launch, before it happens: for
+	 * configuration that launches later (a schedule's fixed parameters), so that a
+	 * mistake stops start-up instead of failing each fire. The checks that depend on the
+	 * moment of the launch are left to the launch ({@link JobDescription#checkDeclared}).
+	 * @param request the launch as the trigger will make it
+	 * @return the refusal, worded as the launch would word it, or empty if the
+	 * declarations accept it
+	 */
+	public Optional<String> refusal(LaunchRequest request) {
+		if (!isRegistered(request.job())) {
+			return Optional.of("No job named '" + request.job() + "'; known jobs: " + jobNames());
+		}
+		try {
+			JobParameters parameters = this.parser.parse(complete(request));
+			Optional<JobDescription> description = description(request.job());
+			if (description.isPresent()) {
+				description.get().checkDeclared(parameters);
+			}
+			return Optional.empty();
+		}
+		catch (InvalidJobParametersException | IllegalArgumentException ex) {
+			return Optional.of(ex.getMessage());
+		}
 	}
 
 }

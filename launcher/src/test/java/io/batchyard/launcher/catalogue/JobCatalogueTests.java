@@ -23,6 +23,8 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
@@ -30,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
@@ -41,8 +44,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * Every job's declaration and its validator cannot disagree: the registered job validates
  * with the validator its description built, the declared examples pass it, and a missing
  * required parameter is refused with the description's own message, the same from the
- * HTTP API, the launch form and the command line ({@code SqsLaunchTriggerTests} asserts
- * the queue's).
+ * HTTP API, the launch form, the command line and a schedule's start-up check
+ * ({@code SqsLaunchTriggerTests} asserts the queue's).
  */
 @BatchyardTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -137,6 +140,21 @@ class JobCatalogueTests {
 				"--spring.datasource.url=" + url, "--spring.datasource.username=sa", "--logging.level.root=WARN" }))
 			.isEqualTo(2);
 		assertThat(output.getOut()).contains("Refused: " + expected + System.lineSeparator());
+	}
+
+	@Test
+	void aScheduleMissingARequiredParameterStopsStartUpWithTheSameMessage() {
+		JobDescription description = this.catalogue.description("enhancementImportJob").orElseThrow();
+		String expected = description.missing(description.parameter("batchId").orElseThrow());
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(BatchyardApplication.class).web(WebApplicationType.NONE)
+				.run("--batchyard.schedules.imports.cron=0 0 4 * * *",
+						"--batchyard.schedules.imports.job=enhancementImportJob", "--logging.level.root=WARN")
+				.close())
+			.havingRootCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("Schedule 'imports' cannot launch enhancementImportJob"
+					+ " (batchyard.schedules.imports.parameters.*): " + expected);
 	}
 
 	private JobParameters parameters(String job, Map<String, String> given, Trigger trigger) {

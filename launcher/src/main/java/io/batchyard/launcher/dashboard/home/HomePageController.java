@@ -2,21 +2,48 @@ package io.batchyard.launcher.dashboard.home;
 
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 
+import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.launcher.catalogue.QueueDepths;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The home page: what needs attention now, each list empty when all is well.
+ * The home page: what needs attention now, each list empty when all is well. Running
+ * executions follow their progress live ({@link RunningStream}).
  */
 @Controller
 class HomePageController {
 
 	private final Attention attention;
 
-	HomePageController(Attention attention) {
+	private final RunningStream runningStream;
+
+	private final ObjectProvider<QueueTrigger> queueTriggers;
+
+	private final QueueDepths queueDepths;
+
+	HomePageController(Attention attention, RunningStream runningStream, ObjectProvider<QueueTrigger> queueTriggers,
+			QueueDepths queueDepths) {
 		this.attention = attention;
+		this.runningStream = runningStream;
+		this.queueTriggers = queueTriggers;
+		this.queueDepths = queueDepths;
+	}
+
+	/**
+	 * A trigger's dead-letter queue that holds messages, or could not be read.
+	 *
+	 * @param trigger the trigger
+	 * @param queue its queue
+	 * @param depth the queue's depth and its dead-letter queue's
+	 */
+	record DeadLetters(String trigger, String queue, QueueDepths.Depth depth) {
 	}
 
 	/**
@@ -49,9 +76,30 @@ class HomePageController {
 		model.addAttribute("restarts", restarts);
 		model.addAttribute("silentNodes", nodes);
 		model.addAttribute("heartbeatTimeout", this.attention.heartbeatTimeout());
-		model.addAttribute("allWell", running.items().stream().allMatch(Attention.Running::nodeAlive)
-				&& failed.items().isEmpty() && restarts.items().isEmpty() && nodes.items().isEmpty());
+		List<QueueTrigger> triggers = this.queueTriggers.orderedStream().toList();
+		Map<String, QueueDepths.Depth> depths = this.queueDepths
+			.depths(triggers.stream().map(QueueTrigger::queue).toList());
+		List<DeadLetters> deadLetters = triggers.stream()
+			.map((trigger) -> new DeadLetters(trigger.name(), trigger.queue(), depths.get(trigger.queue())))
+			.toList();
+		List<DeadLetters> waiting = deadLetters.stream().filter((dead) -> dead.depth().deadLettersWaiting()).toList();
+		List<DeadLetters> unread = deadLetters.stream().filter((dead) -> dead.depth().deadLettersUnknown()).toList();
+		model.addAttribute("deadLetters", waiting);
+		model.addAttribute("deadLettersUnread", unread);
+		model.addAttribute("queueCount", triggers.size());
+		model.addAttribute("allWell",
+				running.items().stream().allMatch(Attention.Running::nodeAlive) && failed.items().isEmpty()
+						&& restarts.items().isEmpty() && nodes.items().isEmpty() && waiting.isEmpty());
 		return "dashboard/home";
+	}
+
+	/**
+	 * The running executions' progress, pushed while the home page is open.
+	 * @return the event stream
+	 */
+	@GetMapping("/attention/running")
+	SseEmitter running() {
+		return this.runningStream.subscribe();
 	}
 
 }

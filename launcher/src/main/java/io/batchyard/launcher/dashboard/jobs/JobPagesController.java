@@ -22,6 +22,7 @@ import io.batchyard.jobs.launch.ParameterDeclaration;
 import io.batchyard.jobs.launch.ValueFormat;
 import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.catalogue.JobTriggers;
+import io.batchyard.launcher.catalogue.QueueDepths;
 import io.batchyard.launcher.dashboard.DashboardSupport;
 import io.batchyard.launcher.dashboard.Flash;
 import io.batchyard.launcher.dashboard.jobs.JobHealth.Execution;
@@ -78,9 +79,12 @@ class JobPagesController {
 
 	private final DashboardSupport support;
 
+	private final QueueDepths queueDepths;
+
 	JobPagesController(JobCatalogue catalogue, JobTriggers triggers, JobHealth health, JobLaunchService launchService,
-			JobRegistry jobRegistry, DashboardSupport support) {
+			JobRegistry jobRegistry, DashboardSupport support, QueueDepths queueDepths) {
 		this.catalogue = catalogue;
+		this.queueDepths = queueDepths;
 		this.triggers = triggers;
 		this.health = health;
 		this.launchService = launchService;
@@ -99,7 +103,16 @@ class JobPagesController {
 	}
 
 	record JobRow(String name, String description, boolean restartable, Execution last, List<Cell> strip, Stats stats,
-			Instant nextFire, List<JobTriggers.Queue> queues) {
+			Instant nextFire, List<QueueRow> queues) {
+	}
+
+	/**
+	 * A queue whose messages start a job, and how many wait in it.
+	 *
+	 * @param trigger the trigger
+	 * @param depth the queue's depth, or why it is unknown
+	 */
+	record QueueRow(JobTriggers.Queue trigger, QueueDepths.Depth depth) {
 	}
 
 	/**
@@ -128,13 +141,19 @@ class JobPagesController {
 	String jobs(@RequestParam(required = false) String window, Model model) {
 		Window chosen = window(window, model);
 		Map<String, Stats> stats = this.health.stats(chosen.since(LocalDateTime.now()));
-		List<JobRow> rows = this.catalogue.jobNames().stream().map((name) -> {
+		List<String> names = this.catalogue.jobNames();
+		// Only the queues that start this job: the launch queue's messages may name any.
+		Map<String, List<JobTriggers.Queue>> queues = new LinkedHashMap<>();
+		names.forEach((name) -> queues.put(name,
+				this.triggers.queues(name).stream().filter((queue) -> !queue.anyJob()).toList()));
+		Map<String, QueueDepths.Depth> depths = this.queueDepths
+			.depths(queues.values().stream().flatMap(List::stream).map(JobTriggers.Queue::queue).toList());
+		List<JobRow> rows = names.stream().map((name) -> {
 			List<Execution> latest = this.health.latest(name, STRIP);
 			Job job = this.jobRegistry.getJob(name);
 			return new JobRow(name, this.catalogue.summary(name), job != null && job.isRestartable(),
 					latest.isEmpty() ? null : latest.get(0), strip(latest), stats.getOrDefault(name, Stats.NONE),
-					this.triggers.nextFire(name),
-					this.triggers.queues(name).stream().filter((queue) -> !queue.anyJob()).toList());
+					this.triggers.nextFire(name), queueRows(queues.get(name), depths));
 		}).toList();
 		model.addAttribute("jobs", rows);
 		model.addAttribute("stripSize", STRIP);
@@ -167,7 +186,9 @@ class JobPagesController {
 		model.addAttribute("durationChart", ended.isEmpty() ? null : durationChart(job, ended, since, now, base));
 		model.addAttribute("throughputChart", throughputChart(job, ended, since, now, base));
 		model.addAttribute("schedules", this.triggers.schedules(job));
-		model.addAttribute("queues", this.triggers.queues(job));
+		List<JobTriggers.Queue> queues = this.triggers.queues(job);
+		model.addAttribute("queues",
+				queueRows(queues, this.queueDepths.depths(queues.stream().map(JobTriggers.Queue::queue).toList())));
 		model.addAttribute("nextFire", this.triggers.nextFire(job));
 		Object entered = model.getAttribute("entered");
 		model.addAttribute("fields", fields(this.catalogue.description(job).orElse(null),
@@ -213,6 +234,10 @@ class JobPagesController {
 			redirect.addFlashAttribute("entered", parameters);
 			return "redirect:/jobs/" + UriUtils.encodePathSegment(job, StandardCharsets.UTF_8) + "#launch";
 		}
+	}
+
+	private static List<QueueRow> queueRows(List<JobTriggers.Queue> queues, Map<String, QueueDepths.Depth> depths) {
+		return queues.stream().map((queue) -> new QueueRow(queue, depths.get(queue.queue()))).toList();
 	}
 
 	private static Window window(String code, Model model) {

@@ -3,6 +3,7 @@ package io.batchyard.launcher.trigger.schedule;
 import java.time.Clock;
 
 import io.batchyard.jobs.housekeeping.HousekeepingProperties;
+import io.batchyard.launcher.catalogue.JobCatalogue;
 import io.batchyard.launcher.launch.JobLaunchService;
 import io.batchyard.launcher.runner.RunnerNode;
 
@@ -22,6 +23,11 @@ class ScheduleConfiguration {
 			HousekeepingProperties housekeeping) {
 		return new ScheduledLaunches(properties, launchService,
 				new ScheduleFireLedger(jdbcTemplate, housekeeping.retention()), node, taskScheduler, clock);
+	}
+
+	@Bean
+	ScheduleCheck scheduleCheck(ScheduleProperties properties, JobCatalogue jobCatalogue, Clock clock) {
+		return new ScheduleCheck(properties, jobCatalogue, clock);
 	}
 
 }

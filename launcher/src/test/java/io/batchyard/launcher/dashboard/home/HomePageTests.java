@@ -20,9 +20,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -142,6 +144,26 @@ class HomePageTests {
 			.contains("1 running execution(s) left behind")
 			.doesNotContain("test-alive")
 			.doesNotContain("test-stopped");
+	}
+
+	@Test
+	void pushesTheRunningExecutionsProgressToTheOpenPage() throws Exception {
+		long running = this.fixture.execution(this.fixture.instance(PURGE, "live"), BatchStatus.STARTED, null).getId();
+		this.jdbc.update("UPDATE BATCH_STEP_EXECUTION SET READ_COUNT = 40, WRITE_COUNT = 35, PROCESS_SKIP_COUNT = 1"
+				+ " WHERE JOB_EXECUTION_ID = ?", running);
+		String page = page();
+		assertThat(page).contains("data-running-stream=\"/attention/running\"")
+			.contains("data-running-ids=\"" + running + "\"");
+		assertThat(entry(section(page, "running"), running)).contains("<span class=\"step\">in step1</span>")
+			.contains("<span class=\"elapsed\">for ");
+
+		// The stream's first event comes at once; later ones every two seconds.
+		MvcResult stream = this.mvc.perform(get("/attention/running")).andExpect(request().asyncStarted()).andReturn();
+		String events = stream.getResponse().getContentAsString();
+		assertThat(events).startsWith("event:running\ndata:")
+			.contains("{\"executions\":[{\"id\":" + running
+					+ ",\"status\":\"STARTED\",\"step\":\"step1\",\"read\":40,\"written\":35,\"skipped\":1,\"elapsed\":\"")
+			.contains("\"more\":false}");
 	}
 
 	private void node(String id, Instant heartbeat, Instant stopped) {
