@@ -31,9 +31,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * Remote partitioning over ElasticMQ in one node that is manager and worker: the
@@ -60,6 +63,7 @@ class RemotePartitioningTests {
 		registry.add("batchyard.launcher.sqs.max-receive-count", () -> "2");
 		registry.add("batchyard.launcher.sqs.poll-timeout", () -> "1s");
 		registry.add("batchyard.partitioning.mode", () -> "remote");
+		registry.add("batchyard.queue-depths.timeout", () -> "5s");
 		registry.add("batchyard.partitioning.queue", () -> QUEUE);
 		registry.add("batchyard.partitioning.poll-interval", () -> "100ms");
 		registry.add("batchyard.partitioning.visibility-timeout", () -> "2s");
@@ -67,6 +71,9 @@ class RemotePartitioningTests {
 		registry.add("batchyard.jobs.reference-load.allowed-directories", () -> SAMPLE.getParent().toString());
 		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "4");
 	}
+
+	@Autowired
+	MockMvc mvc;
 
 	@Autowired
 	JobOperator jobOperator;
@@ -147,6 +154,16 @@ class RemotePartitioningTests {
 		String notJson = send("run partition 1 please");
 		String otherStep = send("{\"stepName\":\"repositoryPurgeStep\",\"stepExecutionId\":" + done.getId() + "}");
 		await().atMost(WAIT).until(() -> messageCount(QUEUE + "-dlq") == 2);
+		// The home page shows the partition queue's dead letters among what needs
+		// attention.
+		String home = this.mvc.perform(get("/"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(home).contains(">" + QUEUE + "-dlq</a>")
+			.contains("2 message(s)")
+			.contains("refused by the partition workers (queue " + QUEUE + ")");
 		assertThat(receiveAll(QUEUE + "-dlq")).extracting(Message::messageId)
 			.containsExactlyInAnyOrder(notJson, otherStep);
 		// max-receive-count 2: each was received, and refused, twice.

@@ -1,10 +1,12 @@
 package io.batchyard.launcher.dashboard.home;
 
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.batchyard.jobs.launch.QueueTrigger;
+import io.batchyard.jobs.partition.PartitioningProperties;
 import io.batchyard.launcher.catalogue.QueueDepths;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,8 +30,11 @@ class HomePageController {
 
 	private final QueueDepths queueDepths;
 
+	private final ObjectProvider<PartitioningProperties> partitioning;
+
 	HomePageController(Attention attention, RunningStream runningStream, ObjectProvider<QueueTrigger> queueTriggers,
-			QueueDepths queueDepths) {
+			QueueDepths queueDepths, ObjectProvider<PartitioningProperties> partitioning) {
+		this.partitioning = partitioning;
 		this.attention = attention;
 		this.runningStream = runningStream;
 		this.queueTriggers = queueTriggers;
@@ -39,11 +44,12 @@ class HomePageController {
 	/**
 	 * A trigger's dead-letter queue that holds messages, or could not be read.
 	 *
-	 * @param trigger the trigger
+	 * @param source what reads the queue: "trigger &lt;name&gt;", or the partition
+	 * workers
 	 * @param queue its queue
 	 * @param depth the queue's depth and its dead-letter queue's
 	 */
-	record DeadLetters(String trigger, String queue, QueueDepths.Depth depth) {
+	record DeadLetters(String source, String queue, QueueDepths.Depth depth) {
 	}
 
 	/**
@@ -76,17 +82,24 @@ class HomePageController {
 		model.addAttribute("restarts", restarts);
 		model.addAttribute("silentNodes", nodes);
 		model.addAttribute("heartbeatTimeout", this.attention.heartbeatTimeout());
-		List<QueueTrigger> triggers = this.queueTriggers.orderedStream().toList();
-		Map<String, QueueDepths.Depth> depths = this.queueDepths
-			.depths(triggers.stream().map(QueueTrigger::queue).toList());
-		List<DeadLetters> deadLetters = triggers.stream()
-			.map((trigger) -> new DeadLetters(trigger.name(), trigger.queue(), depths.get(trigger.queue())))
+		Map<String, String> queues = new LinkedHashMap<>();
+		this.queueTriggers.orderedStream()
+			.forEach((trigger) -> queues.put("trigger " + trigger.name(), trigger.queue()));
+		PartitioningProperties partitions = this.partitioning.getIfAvailable();
+		if (partitions != null && partitions.mode() == PartitioningProperties.Mode.REMOTE) {
+			// A partition request no worker could take ends there too.
+			queues.put("the partition workers", partitions.queue());
+		}
+		Map<String, QueueDepths.Depth> depths = this.queueDepths.depths(List.copyOf(queues.values()));
+		List<DeadLetters> deadLetters = queues.entrySet()
+			.stream()
+			.map((queue) -> new DeadLetters(queue.getKey(), queue.getValue(), depths.get(queue.getValue())))
 			.toList();
 		List<DeadLetters> waiting = deadLetters.stream().filter((dead) -> dead.depth().deadLettersWaiting()).toList();
 		List<DeadLetters> unread = deadLetters.stream().filter((dead) -> dead.depth().deadLettersUnknown()).toList();
 		model.addAttribute("deadLetters", waiting);
 		model.addAttribute("deadLettersUnread", unread);
-		model.addAttribute("queueCount", triggers.size());
+		model.addAttribute("queueCount", queues.size());
 		model.addAttribute("allWell",
 				running.items().stream().allMatch(Attention.Running::nodeAlive) && failed.items().isEmpty()
 						&& restarts.items().isEmpty() && nodes.items().isEmpty() && waiting.isEmpty());
