@@ -139,7 +139,7 @@ class JobHelpTests {
 				new QueueTrigger("imports", "import-queue", (body, attributes) -> null, Set.of("importJob")),
 				new QueueTrigger("launch", "launch-queue", (body, attributes) -> null)));
 		ScheduleProperties schedules = new ScheduleProperties(
-				Map.of("nightly", new ScheduleProperties.Schedule("0 30 3 * * *", "purgeJob", Map.of())),
+				Map.of("nightly", new ScheduleProperties.Schedule("0 30 3 * * *", "purgeJob", Map.of(), true)),
 				new ScheduleProperties.Scheduler(false, ZoneOffset.UTC));
 		return new JobHelp(new JobCatalogue(registry, descriptions, CLOCK),
 				new JobTriggers(schedules, mock(ObjectProvider.class), queues, mock(ObjectProvider.class), CLOCK));

@@ -77,7 +77,7 @@ class EmbeddedSqsPersistenceTests {
 				"--batchyard.embedded.sqs.db-path=" + this.var.resolve("elasticmq"),
 				"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
 				"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
-				"--batchyard.schedules.postingest-sweep.cron=-", "--batchyard.schedules.postingest-resend.cron=-",
+
 				"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
 				"--batchyard.embedded.manifest-update.sample-data=" + this.var.resolve("no-samples"),
 				"--batchyard.embedded.enhancements.sample-references=" + this.var.resolve("no-samples"),

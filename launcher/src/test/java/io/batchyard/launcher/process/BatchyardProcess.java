@@ -114,7 +114,7 @@ public final class BatchyardProcess implements AutoCloseable {
 				"--server.port=" + port, "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
 				"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
 				"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
-				"--batchyard.schedules.postingest-sweep.cron=-", "--batchyard.schedules.postingest-resend.cron=-",
+
 				"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
 				"--batchyard.runner.heartbeat-interval=500ms", "--batchyard.runner.heartbeat-timeout=3s",
 				"--spring.main.banner-mode=off", "--batchyard.security.users." + USER + ".password=" + PASSWORD_HASH,

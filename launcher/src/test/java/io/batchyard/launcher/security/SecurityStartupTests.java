@@ -31,7 +31,7 @@ class SecurityStartupTests {
 			"--server.port=0", "--server.address=127.0.0.1", "--batchyard.embedded.sqs.enabled=false",
 			"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
 			"--batchyard.embedded.postingest.provision=false", "--batchyard.jobs.postingest.enabled=false",
-			"--batchyard.schedules.postingest-sweep.cron=-", "--batchyard.schedules.postingest-resend.cron=-",
+
 			"--batchyard.launcher.sqs.enabled=false", "--batchyard.scheduler.enabled=false",
 			"--spring.main.banner-mode=off", "--spring.cloud.aws.region.static=us-east-1",
 			"--spring.cloud.aws.credentials.access-key=local", "--spring.cloud.aws.credentials.secret-key=local" };

@@ -31,15 +31,26 @@ public record ScheduleProperties(Map<String, Schedule> schedules, @DefaultValue 
 	 * @param job the job to launch
 	 * @param parameters further job parameters, in Spring Batch notation; the identifying
 	 * parameter {@code fireTime} (the scheduled fire time, an ISO-8601 instant) is added
+	 * @param enabled {@code false} switches the schedule off whatever its cron
+	 * expression: the defaults tie a job's schedules to the job's own switch (for example
+	 * {@code batchyard.jobs.postingest.enabled}), so turning a job off turns its
+	 * schedules off
 	 */
-	public record Schedule(String cron, String job, Map<String, String> parameters) {
+	public record Schedule(String cron, String job, Map<String, String> parameters,
+			@DefaultValue("true") boolean enabled) {
 
 		public Schedule {
 			parameters = (parameters != null) ? Map.copyOf(parameters) : Map.of();
 		}
 
+		/**
+		 * Whether the schedule fires: switched on, with a cron expression other than
+		 * {@value ScheduleProperties#DISABLED}.
+		 * @return whether it is in force
+		 */
+		@Override
 		public boolean enabled() {
-			return this.cron != null && !this.cron.isBlank() && !DISABLED.equals(this.cron.trim());
+			return this.enabled && this.cron != null && !this.cron.isBlank() && !DISABLED.equals(this.cron.trim());
 		}
 
 	}

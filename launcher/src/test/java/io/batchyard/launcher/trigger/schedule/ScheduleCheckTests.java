@@ -44,28 +44,28 @@ class ScheduleCheckTests {
 	@Test
 	void aScheduleMissingARequiredParameterIsNamedWithTheJobAndTheDeclarationsMessage() {
 		JobDescription imports = this.catalogue.description("enhancementImportJob").orElseThrow();
-		assertThat(check("imports", new Schedule(CRON, "enhancementImportJob", Map.of())).problems()).containsExactly(
-				"Schedule 'imports' cannot launch enhancementImportJob (batchyard.schedules.imports.parameters.*): "
-						+ imports.missing(imports.parameter("batchId").orElseThrow()));
+		assertThat(check("imports", new Schedule(CRON, "enhancementImportJob", Map.of(), true)).problems())
+			.containsExactly(
+					"Schedule 'imports' cannot launch enhancementImportJob (batchyard.schedules.imports.parameters.*): "
+							+ imports.missing(imports.parameter("batchId").orElseThrow()));
 		// Given, it passes.
-		assertThat(check("imports",
-				new Schedule(CRON, "enhancementImportJob", Map.of("batchId", "0b6e2d0c-4f5a-4b8e-9c1d-2a3b4c5d6e7f")))
+		assertThat(check("imports", new Schedule(CRON, "enhancementImportJob",
+				Map.of("batchId", "0b6e2d0c-4f5a-4b8e-9c1d-2a3b4c5d6e7f"), true))
 			.problems()).isEmpty();
 	}
 
 	@Test
 	void aParameterOfTheWrongTypeOrFormatIsNamed() {
-		assertThat(
-				check("updates", new Schedule(CRON, "manifestUpdateJob", Map.of("customer", "two", "batchId", "1234")))
-					.problems())
-			.singleElement()
+		assertThat(check("updates",
+				new Schedule(CRON, "manifestUpdateJob", Map.of("customer", "two", "batchId", "1234"), true))
+			.problems()).singleElement()
 			.asString()
 			.startsWith("Schedule 'updates' cannot launch manifestUpdateJob (batchyard.schedules.updates.parameters.*):"
 					+ " Parameter 'customer'")
 			.contains("'two'");
 		assertThat(check("updates",
-				new Schedule(CRON, "manifestUpdateJob",
-						Map.of("customer", "2", "batchId", "1234", "finished", "today")))
+				new Schedule(CRON, "manifestUpdateJob", Map.of("customer", "2", "batchId", "1234", "finished", "today"),
+						true))
 			.problems())
 			.containsExactly("Schedule 'updates' cannot launch manifestUpdateJob"
 					+ " (batchyard.schedules.updates.parameters.*): Parameter 'finished' must be an ISO-8601 date-time"
@@ -73,7 +73,7 @@ class ScheduleCheckTests {
 		// Explicit notation of another type than declared.
 		assertThat(check("updates",
 				new Schedule(CRON, "manifestUpdateJob",
-						Map.of("customer", "2,java.lang.String,true", "batchId", "1234")))
+						Map.of("customer", "2,java.lang.String,true", "batchId", "1234"), true))
 			.problems())
 			.containsExactly("Schedule 'updates' cannot launch manifestUpdateJob"
 					+ " (batchyard.schedules.updates.parameters.*): Parameter 'customer' must be a java.lang.Long,"
@@ -82,26 +82,29 @@ class ScheduleCheckTests {
 
 	@Test
 	void theFireTimeStandsInForTheReferenceTimeAsWhenTheScheduleFires() {
-		assertThat(check("purge", new Schedule(CRON, "repositoryPurgeJob", Map.of())).problems()).isEmpty();
+		assertThat(check("purge", new Schedule(CRON, "repositoryPurgeJob", Map.of(), true)).problems()).isEmpty();
 	}
 
 	@Test
 	void anEnabledScheduleOfAnUnregisteredJobStopsStartUpADisabledOneDoesNot() {
-		assertThat(check("sweep", new Schedule(CRON, "postingestSweepJob", Map.of())).problems()).singleElement()
+		assertThat(check("sweep", new Schedule(CRON, "postingestSweepJob", Map.of(), true)).problems()).singleElement()
 			.asString()
 			.startsWith("Schedule 'sweep' names the job 'postingestSweepJob', which is not registered (known jobs: [")
 			.endsWith("): correct batchyard.schedules.sweep.job, or disable the schedule with"
 					+ " batchyard.schedules.sweep.cron=-");
-		assertThat(check("sweep", new Schedule("-", "postingestSweepJob", Map.of())).problems()).isEmpty();
+		assertThat(check("sweep", new Schedule("-", "postingestSweepJob", Map.of(), true)).problems()).isEmpty();
+		// Switched off (the defaults tie the postingest schedules to
+		// batchyard.jobs.postingest.enabled): not checked either.
+		assertThat(check("sweep", new Schedule(CRON, "postingestSweepJob", Map.of(), false)).problems()).isEmpty();
 	}
 
 	@Test
 	void startNamesEveryInvalidSchedule() {
 		Map<String, Schedule> schedules = new LinkedHashMap<>();
-		schedules.put("fine", new Schedule(CRON, "repositoryPurgeJob", Map.of()));
-		schedules.put("imports", new Schedule(CRON, "enhancementImportJob", Map.of()));
-		schedules.put("typo", new Schedule("-", "repositoryPurgeJbo", Map.of()));
-		schedules.put("nothing", new Schedule(CRON, "noSuchJob", Map.of()));
+		schedules.put("fine", new Schedule(CRON, "repositoryPurgeJob", Map.of(), true));
+		schedules.put("imports", new Schedule(CRON, "enhancementImportJob", Map.of(), true));
+		schedules.put("typo", new Schedule("-", "repositoryPurgeJbo", Map.of(), true));
+		schedules.put("nothing", new Schedule(CRON, "noSuchJob", Map.of(), true));
 		ScheduleCheck check = new ScheduleCheck(new ScheduleProperties(schedules, new Scheduler(false, null)),
 				this.catalogue, this.clock);
 		assertThatIllegalStateException().isThrownBy(check::start)

@@ -13,15 +13,16 @@ class SchedulePropertiesTests {
 
 	@Test
 	void aDashDisablesASchedule() {
-		assertThat(new Schedule("-", "repositoryPurgeJob", null).enabled()).isFalse();
-		assertThat(new Schedule(" ", "repositoryPurgeJob", null).enabled()).isFalse();
-		assertThat(new Schedule("0 30 3 * * *", "repositoryPurgeJob", null).enabled()).isTrue();
+		assertThat(new Schedule("-", "repositoryPurgeJob", null, true).enabled()).isFalse();
+		assertThat(new Schedule(" ", "repositoryPurgeJob", null, true).enabled()).isFalse();
+		assertThat(new Schedule("0 30 3 * * *", "repositoryPurgeJob", null, true).enabled()).isTrue();
 	}
 
 	@Test
 	void anInvalidCronExpressionStopsStartUpNamingTheSchedule() {
 		ScheduleProperties properties = new ScheduleProperties(
-				Map.of("nightly", new Schedule("0 30 3 * *", "repositoryPurgeJob", null)), new Scheduler(true, null));
+				Map.of("nightly", new Schedule("0 30 3 * *", "repositoryPurgeJob", null, true)),
+				new Scheduler(true, null));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
 			.withMessageStartingWith("Schedule 'nightly' has an invalid cron expression '0 30 3 * *'");
@@ -29,8 +30,10 @@ class SchedulePropertiesTests {
 
 	@Test
 	void aParameterTypeOutsideTheAllowListStopsStartUp() {
-		ScheduleProperties properties = new ScheduleProperties(Map.of("nightly", new Schedule("0 30 3 * * *",
-				"repositoryPurgeJob", Map.of("x", "/tmp/evil,java.io.FileOutputStream,false"))),
+		ScheduleProperties properties = new ScheduleProperties(
+				Map.of("nightly",
+						new Schedule("0 30 3 * * *", "repositoryPurgeJob",
+								Map.of("x", "/tmp/evil,java.io.FileOutputStream,false"), true)),
 				new Scheduler(true, null));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
@@ -41,7 +44,7 @@ class SchedulePropertiesTests {
 	@Test
 	void aScheduleWithoutJobStopsStartUp() {
 		ScheduleProperties properties = new ScheduleProperties(
-				Map.of("nightly", new Schedule("0 30 3 * * *", null, null)), new Scheduler(true, null));
+				Map.of("nightly", new Schedule("0 30 3 * * *", null, null, true)), new Scheduler(true, null));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new ScheduledLaunches(properties, null, null, null, null, null))
 			.withMessage("Schedule 'nightly' needs batchyard.schedules.nightly.job");
