@@ -38,6 +38,7 @@ import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,6 +47,9 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.spy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * A schedule fire recorded in the ledger but never launched: its node died between the
@@ -89,6 +93,9 @@ class ScheduleFireSweepTests {
 
 	@Autowired
 	JobRepositoryTestUtils repositoryUtils;
+
+	@Autowired
+	MockMvc mvc;
 
 	@AfterEach
 	void cleanUp() {
@@ -140,7 +147,7 @@ class ScheduleFireSweepTests {
 	}
 
 	@Test
-	void aClaimOfALiveNodeIsLeftToItUntilTheClaimTimeout() {
+	void aClaimOfALiveNodeIsLeftToItUntilTheClaimTimeout() throws Exception {
 		Instant fireTime = Instant.parse("2026-11-23T04:30:00Z");
 		String alive = "live-node-1";
 		node(alive, Duration.ZERO);
@@ -149,6 +156,12 @@ class ScheduleFireSweepTests {
 		assertThat(this.launches.sweep()).isEmpty();
 		assertThat(fire(fireTime).get("STATE")).isEqualTo("CLAIMED");
 		assertThat(executions(fireTime)).isEmpty();
+		this.mvc.perform(get("/api/schedules"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[?(@.name == 'nightly')].lastFire.state").value("CLAIMED"))
+			.andExpect(jsonPath("$[?(@.name == 'nightly')].lastFire.nodeId").value(alive));
+		assertThat(this.mvc.perform(get("/schedules")).andReturn().getResponse().getContentAsString())
+			.contains("being launched by node " + alive);
 
 		// Claimed longer ago than the claim timeout (5 min): the node heart-beats, but
 		// its
