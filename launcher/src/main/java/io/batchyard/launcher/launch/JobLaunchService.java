@@ -97,6 +97,22 @@ public class JobLaunchService {
 		return execution;
 	}
 
+	/**
+	 * The last execution of the instance a launch would start, if it has one. A launch
+	 * made again because its first attempt may or may not have happened (a node died
+	 * while making it) records this execution instead: launching again would restart a
+	 * FAILED instance, a second execution of the same launch.
+	 * @param request the job and its parameters, completed as {@link #launch} completes
+	 * them
+	 * @return its last execution, or {@code null} if the instance has none
+	 * @throws LaunchRefusedException if the job is unknown or the parameters are invalid
+	 */
+	public JobExecution lastExecution(LaunchRequest request) {
+		Job job = job(request.job());
+		JobParameters parameters = parameters(this.catalogue.complete(request));
+		return this.jobRepository.getLastJobExecution(job.getName(), parameters);
+	}
+
 	private JobExecution start(Job job, JobParameters parameters) {
 		for (int attempt = 1;; attempt++) {
 			try {

@@ -295,6 +295,14 @@ public class RunnerNode {
 				&& heartbeat.toInstant().isAfter(this.clock.instant().minus(this.properties.heartbeatTimeout()));
 	}
 
+	/**
+	 * Silence after which a node counts as dead.
+	 * @return {@code batchyard.runner.heartbeat-timeout}
+	 */
+	public Duration heartbeatTimeout() {
+		return this.properties.heartbeatTimeout();
+	}
+
 	Duration heartbeatInterval() {
 		return this.properties.heartbeatInterval();
 	}

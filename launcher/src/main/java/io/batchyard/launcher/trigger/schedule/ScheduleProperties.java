@@ -1,11 +1,18 @@
 package io.batchyard.launcher.trigger.schedule;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Cron schedules, {@code batchyard.schedules.<name>.{cron,job,parameters}}, and the
@@ -14,8 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schedules the schedules by name
  * @param scheduler the scheduler settings
  */
+@Validated
 @ConfigurationProperties("batchyard")
-public record ScheduleProperties(Map<String, Schedule> schedules, @DefaultValue Scheduler scheduler) {
+public record ScheduleProperties(Map<String, Schedule> schedules, @DefaultValue @Valid Scheduler scheduler) {
 
 	/** A cron expression of {@code -} disables a schedule. */
 	public static final String DISABLED = "-";
@@ -59,13 +67,36 @@ public record ScheduleProperties(Map<String, Schedule> schedules, @DefaultValue 
 	 * The scheduler.
 	 *
 	 * @param enabled whether this node fires schedules (several nodes may: each fire time
-	 * launches once)
+	 * launches once) and launches the fires other nodes recorded but did not launch
 	 * @param zone the zone cron expressions are read in
+	 * @param sweepInterval how often this node looks for recorded fires that were not
+	 * launched: claimed by a node that died (its heartbeat expired) or whose claim is
+	 * older than the claim timeout, or due to be tried again after a failed launch
+	 * @param claimTimeout after how long a fire still claimed but not launched is taken
+	 * over even though its node still heart-beats (it lost its database while launching);
+	 * keep it well above a launch's duration
+	 * @param launchAttempts how many times a recorded fire's launch is tried (by any
+	 * node) before it is given up; the waits between tries double from the sweep
+	 * interval, up to 15 minutes
+	 * @param launchDelay test hook: a pause between recording a timer's fire and
+	 * launching it, so that a test can kill the node at that moment; leave at zero
 	 */
-	public record Scheduler(@DefaultValue("true") boolean enabled, ZoneId zone) {
+	public record Scheduler(@DefaultValue("true") boolean enabled, ZoneId zone,
+			@DefaultValue("5s") @NotNull Duration sweepInterval, @DefaultValue("5m") @NotNull Duration claimTimeout,
+			@DefaultValue("10") @Min(1) int launchAttempts, @DefaultValue("0s") @NotNull Duration launchDelay) {
 
+		@ConstructorBinding
 		public Scheduler {
 			zone = (zone != null) ? zone : ZoneId.systemDefault();
+		}
+
+		/**
+		 * A scheduler with the default sweep, claim timeout, attempts and no delay.
+		 * @param enabled whether this node fires schedules
+		 * @param zone the zone cron expressions are read in
+		 */
+		public Scheduler(boolean enabled, ZoneId zone) {
+			this(enabled, zone, Duration.ofSeconds(5), Duration.ofMinutes(5), 10, Duration.ZERO);
 		}
 
 	}

@@ -1,9 +1,11 @@
 package io.batchyard.launcher.trigger.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,9 @@ import io.batchyard.launcher.launch.LaunchRefusedException;
 import io.batchyard.launcher.launch.LaunchRefusedException.Reason;
 import io.batchyard.launcher.runner.LaunchTrigger;
 import io.batchyard.launcher.runner.RunnerNode;
+import io.batchyard.launcher.trigger.schedule.ScheduleFireLedger.Fire;
 import io.batchyard.launcher.trigger.schedule.ScheduleFireLedger.LastFire;
+import io.batchyard.launcher.trigger.schedule.ScheduleFireLedger.Stranded;
 import io.batchyard.launcher.trigger.schedule.ScheduleProperties.Schedule;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -35,13 +39,18 @@ import org.springframework.scheduling.support.CronExpression;
  * (not from the moment the timer went off), so every node computes the same time; it
  * becomes the identifying {@code fireTime} parameter, and the {@link ScheduleFireLedger}
  * lets exactly one node launch it. A node that is shutting down claims no fire time, so
- * that another node launches it.
+ * that another node launches it. A fire that was recorded but not launched (its node died
+ * in between, or the launch failed) is launched by the {@link #sweep} of any node that
+ * fires schedules.
  */
 public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 
 	private static final JobParametersParser PARSER = new JobParametersParser();
 
 	static final String FIRE_TIME = "fireTime";
+
+	/** The longest wait between two launch attempts of a fire. */
+	private static final Duration MAX_BACK_OFF = Duration.ofMinutes(15);
 
 	private static final Log logger = LogFactory.getLog(ScheduledLaunches.class);
 
@@ -62,6 +71,8 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 	private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
 
 	private final Map<String, Instant> nextFires = new ConcurrentHashMap<>();
+
+	private volatile ScheduledFuture<?> sweep;
 
 	private volatile boolean running;
 
@@ -104,6 +115,8 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 		this.running = true;
 		if (this.properties.scheduler().enabled()) {
 			this.crons.keySet().forEach(this::scheduleNext);
+			this.sweep = this.scheduler.scheduleWithFixedDelay(this::sweepQuietly,
+					this.properties.scheduler().sweepInterval());
 			logger.info("Scheduler started on node " + this.node.id() + " with schedules " + this.crons.keySet());
 		}
 	}
@@ -114,6 +127,11 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 		this.timers.values().forEach((timer) -> timer.cancel(false));
 		this.timers.clear();
 		this.nextFires.clear();
+		ScheduledFuture<?> sweep = this.sweep;
+		if (sweep != null) {
+			sweep.cancel(false);
+			this.sweep = null;
+		}
 	}
 
 	@Override
@@ -144,7 +162,7 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 
 	private void fire(String name, Instant fireTime) {
 		try {
-			fireOnce(name, fireTime);
+			fireOnce(name, fireTime, this.properties.scheduler().launchDelay());
 		}
 		catch (LaunchRefusedException ex) {
 			logger.info("Schedule '" + name + "' for " + fireTime + " not fired here: " + ex.getMessage());
@@ -167,13 +185,19 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 	 * @throws LaunchRefusedException if this node is shutting down (nothing claimed)
 	 */
 	public FireOutcome fireOnce(String name, Instant fireTime) {
+		return fireOnce(name, fireTime, Duration.ZERO);
+	}
+
+	private FireOutcome fireOnce(String name, Instant fireTime, Duration launchDelay) {
 		Schedule schedule = schedule(name);
 		if (!this.launchService.isAcceptingLaunches()) {
-			// Before the claim: a claimed fire time is never launched by another node.
+			// Before the claim: a fire time this node claims while shutting down waits
+			// for another node's sweep.
 			throw new LaunchRefusedException(Reason.SHUTTING_DOWN, "This runner node is shutting down");
 		}
+		Fire fire = new Fire(name, fireTime, schedule.job(), parameters(schedule, fireTime));
 		try {
-			if (!this.ledger.claim(name, fireTime, this.node.id())) {
+			if (!this.ledger.claim(fire, this.node.id(), this.clock.instant())) {
 				logger.info("Schedule '" + name + "' for " + fireTime + " was launched by another node");
 				return new FireOutcome(name, fireTime, null, "claimed by another node");
 			}
@@ -183,22 +207,192 @@ public class ScheduledLaunches implements SmartLifecycle, LaunchTrigger {
 					+ ex.getMessage());
 			return new FireOutcome(name, fireTime, null, "database unavailable: " + ex.getMessage());
 		}
-		Map<String, String> parameters = new LinkedHashMap<>(schedule.parameters());
-		parameters.put(FIRE_TIME, fireTime.toString());
-		FireOutcome outcome;
+		if (!launchDelay.isZero() && !launchDelay.isNegative()) {
+			logger.warn("Schedule '" + name + "' for " + fireTime + " recorded by node " + this.node.id()
+					+ "; launching it in " + launchDelay + " (test hook batchyard.scheduler.launch-delay)");
+			this.scheduler.schedule(() -> launchQuietly(fire), this.clock.instant().plus(launchDelay));
+			return new FireOutcome(name, fireTime, null, "recorded, launching in " + launchDelay);
+		}
+		return launch(fire, null, 1);
+	}
+
+	private void launchQuietly(Fire fire) {
 		try {
-			JobExecution execution = this.launchService
-				.launch(new LaunchRequest(schedule.job(), parameters, Trigger.SCHEDULE));
-			outcome = new FireOutcome(name, fireTime, execution.getId(), "launched");
-			logger.info("Schedule '" + name + "' launched job=" + schedule.job() + " execution=" + execution.getId()
-					+ " for fireTime " + fireTime);
+			launch(fire, null, 1);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Schedule '" + fire.schedule() + "' failed to launch for " + fire.fireTime(), ex);
+		}
+	}
+
+	/**
+	 * Launches the fires that were recorded but not launched: claimed by a node that
+	 * stopped heart-beating (it died between recording and launching them) or longer ago
+	 * than the claim timeout, or due to be tried again after a failed launch. Each is
+	 * taken over by a conditional update, so exactly one node launches it, with the
+	 * parameters recorded with it; if its instance already has an execution (the launch
+	 * happened after all), that execution is recorded instead.
+	 * @return the outcomes of the fires this node took over
+	 */
+	public List<FireOutcome> sweep() {
+		if (!this.launchService.isAcceptingLaunches()) {
+			return List.of();
+		}
+		Instant now = this.clock.instant();
+		Duration heartbeatTimeout = this.node.heartbeatTimeout();
+		Duration claimTimeout = this.properties.scheduler().claimTimeout();
+		List<FireOutcome> outcomes = new ArrayList<>();
+		for (Stranded stranded : this.ledger.stranded(now, heartbeatTimeout, claimTimeout)) {
+			if (!this.launchService.isAcceptingLaunches()) {
+				break;
+			}
+			if (!this.ledger.takeOver(stranded, this.node.id(), now, heartbeatTimeout, claimTimeout)) {
+				// Another node's sweep won it.
+				continue;
+			}
+			String why = ScheduleFireLedger.CLAIMED.equals(stranded.state())
+					? "recorded by node " + stranded.nodeId() + ", which died or lost its database before launching it"
+					: "its last launch failed";
+			logger.warn("Schedule '" + stranded.fire().schedule() + "' for " + stranded.fire().fireTime() + " was "
+					+ why + "; node " + this.node.id() + " takes it over");
+			outcomes.add(launchStranded(stranded, why));
+		}
+		return outcomes;
+	}
+
+	private void sweepQuietly() {
+		try {
+			sweep();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Looking for schedule fires left unlaunched failed, tried again in "
+					+ this.properties.scheduler().sweepInterval() + ": " + ex.getMessage());
+		}
+	}
+
+	private FireOutcome launchStranded(Stranded stranded, String why) {
+		Fire fire = stranded.fire();
+		int attempt = stranded.attempts() + 1;
+		if (fire.job() == null || fire.parameters() == null) {
+			// Recorded before the ledger kept the launch: the schedule's current
+			// settings.
+			Schedule schedule = this.properties.schedules().get(fire.schedule());
+			if (schedule == null) {
+				String outcome = "not launched: schedule '" + fire.schedule() + "' is no longer configured";
+				this.ledger.refused(fire, this.node.id(), outcome);
+				return new FireOutcome(fire.schedule(), fire.fireTime(), null, outcome);
+			}
+			fire = new Fire(fire.schedule(), fire.fireTime(), schedule.job(), parameters(schedule, fire.fireTime()));
+		}
+		int attempts = this.properties.scheduler().launchAttempts();
+		if (attempt > attempts) {
+			String outcome = "gave up after " + attempts + " launch attempts; the last was " + why;
+			this.ledger.refused(fire, this.node.id(), outcome);
+			logger.error("Schedule '" + fire.schedule() + "' for " + fire.fireTime() + " " + outcome);
+			return new FireOutcome(fire.schedule(), fire.fireTime(), null, outcome);
+		}
+		return launch(fire, why, attempt);
+	}
+
+	/**
+	 * Launches a fire this node holds the claim of, and records the outcome.
+	 * @param fire the fire
+	 * @param takenOver why this node took it over, or {@code null} for a fire it claimed
+	 * itself: a taken-over fire may have been launched already
+	 * @param attempt the launch attempt this is
+	 */
+	private FireOutcome launch(Fire fire, String takenOver, int attempt) {
+		String nodeId = this.node.id();
+		LaunchRequest request = new LaunchRequest(fire.job(), fire.parameters(), Trigger.SCHEDULE);
+		String name = fire.schedule();
+		Instant fireTime = fire.fireTime();
+		try {
+			if (takenOver != null) {
+				JobExecution existing = this.launchService.lastExecution(request);
+				if (existing != null) {
+					String outcome = "launched before it was taken over (execution " + existing.getId() + ", "
+							+ existing.getStatus() + ")";
+					recorded(fire, this.ledger.launched(fire, nodeId, existing.getId(), outcome));
+					logger.info("Schedule '" + name + "' for " + fireTime + " had been launched as execution "
+							+ existing.getId() + "; recorded, not launched again");
+					return new FireOutcome(name, fireTime, existing.getId(), outcome);
+				}
+			}
+			JobExecution execution = this.launchService.launch(request);
+			String outcome = (takenOver != null) ? "launched by node " + nodeId + " after it was " + takenOver
+					: "launched";
+			recorded(fire, this.ledger.launched(fire, nodeId, execution.getId(), outcome));
+			logger.info("Schedule '" + name + "' launched job=" + fire.job() + " execution=" + execution.getId()
+					+ " for fireTime " + fireTime + ((takenOver != null) ? " (taken over)" : ""));
+			return new FireOutcome(name, fireTime, execution.getId(), "launched");
 		}
 		catch (LaunchRefusedException ex) {
-			outcome = new FireOutcome(name, fireTime, ex.getExecutionId(), ex.getReason() + ": " + ex.getMessage());
-			logger.warn("Schedule '" + name + "' for " + fireTime + " did not launch: " + ex.getMessage());
+			String outcome = ex.getReason() + ": " + ex.getMessage();
+			if (ex.getReason() == Reason.SHUTTING_DOWN) {
+				// Not tried: another node launches it at its next sweep.
+				this.ledger.retry(fire, nodeId, this.clock.instant(), false,
+						"node " + nodeId + " began shutting down before launching it");
+				logger.info("Schedule '" + name + "' for " + fireTime
+						+ " left to another node: this node began shutting down before launching it");
+			}
+			else if (ex.getReason().isDuplicate() && ex.getExecutionId() != null) {
+				recorded(fire, this.ledger.launched(fire, nodeId, ex.getExecutionId(), outcome));
+				logger.warn("Schedule '" + name + "' for " + fireTime + " did not launch: " + ex.getMessage());
+			}
+			else {
+				recorded(fire, this.ledger.refused(fire, nodeId, outcome));
+				logger.warn("Schedule '" + name + "' for " + fireTime + " did not launch: " + ex.getMessage());
+			}
+			return new FireOutcome(name, fireTime, ex.getExecutionId(), outcome);
 		}
-		this.ledger.record(name, fireTime, outcome.jobExecutionId(), outcome.outcome());
-		return outcome;
+		catch (RuntimeException ex) {
+			return failed(fire, attempt, ex);
+		}
+	}
+
+	/**
+	 * A launch that failed without a refusal (the database, a transient error): tried
+	 * again by any node after a doubling wait, until the attempts are spent.
+	 */
+	private FireOutcome failed(Fire fire, int attempt, RuntimeException ex) {
+		String nodeId = this.node.id();
+		int attempts = this.properties.scheduler().launchAttempts();
+		String outcome;
+		if (attempt >= attempts) {
+			outcome = "gave up after " + attempts + " launch attempts; the last failed: " + ex.getMessage();
+			this.ledger.refused(fire, nodeId, outcome);
+			logger.error("Schedule '" + fire.schedule() + "' for " + fire.fireTime() + " " + outcome, ex);
+		}
+		else {
+			Instant next = this.clock.instant().plus(backOff(attempt));
+			outcome = "launch attempt " + attempt + " of " + attempts + " failed, tried again from " + next + ": "
+					+ ex.getMessage();
+			this.ledger.retry(fire, nodeId, next, true, outcome);
+			logger.warn("Schedule '" + fire.schedule() + "' for " + fire.fireTime() + ": " + outcome, ex);
+		}
+		return new FireOutcome(fire.schedule(), fire.fireTime(), null, outcome);
+	}
+
+	private Duration backOff(int attempt) {
+		Duration wait = this.properties.scheduler().sweepInterval();
+		for (int i = 1; i < attempt && wait.compareTo(MAX_BACK_OFF) < 0; i++) {
+			wait = wait.multipliedBy(2);
+		}
+		return (wait.compareTo(MAX_BACK_OFF) > 0) ? MAX_BACK_OFF : wait;
+	}
+
+	private void recorded(Fire fire, boolean recorded) {
+		if (!recorded) {
+			logger.info("Schedule '" + fire.schedule() + "' for " + fire.fireTime()
+					+ ": another node took the fire over meanwhile (this node counted as dead); it finds the same"
+					+ " job instance");
+		}
+	}
+
+	private static Map<String, String> parameters(Schedule schedule, Instant fireTime) {
+		Map<String, String> parameters = new LinkedHashMap<>(schedule.parameters());
+		parameters.put(FIRE_TIME, fireTime.toString());
+		return parameters;
 	}
 
 	/**

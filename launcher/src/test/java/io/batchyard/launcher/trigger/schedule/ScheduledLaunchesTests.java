@@ -171,13 +171,13 @@ class ScheduledLaunchesTests {
 		Instant fireTime = Instant.parse("2026-11-23T03:30:00Z");
 		for (String old : List.of("2026-09-01T03:30:00Z", "2026-10-24T03:29:59Z", "2026-10-24T03:30:00Z")) {
 			this.jdbc.update(
-					"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT)"
-							+ " VALUES ('manual', ?, 'gone', ?)",
+					"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT, STATE)"
+							+ " VALUES ('manual', ?, 'gone', ?, 'LAUNCHED')",
 					Timestamp.from(Instant.parse(old)), Timestamp.from(Instant.parse(old)));
 		}
 		this.jdbc.update(
-				"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT)"
-						+ " VALUES ('new-year', ?, 'gone', ?)",
+				"INSERT INTO BATCHYARD_SCHEDULE_FIRE (SCHEDULE_NAME, FIRE_TIME, NODE_ID, FIRED_AT, STATE)"
+						+ " VALUES ('new-year', ?, 'gone', ?, 'LAUNCHED')",
 				Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")),
 				Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")));
 		FireOutcome outcome = this.launches.fireOnce("manual", fireTime);
