@@ -115,14 +115,15 @@ public final class CrashCampaign {
 					"baseline: " + ex.getMessage()));
 			return results;
 		}
-		out.printf(Locale.ROOT, "%s on %s: baseline %.1fs, expected %s%n", job, options.db(),
+		out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
 				baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
 		List<Long> seeds = options.trialSeeds().get(job);
 		int trials = (seeds != null) ? seeds.size() : options.trials();
 		SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
 		for (int trial = 1; trial <= trials; trial++) {
 			long trialSeed = (seeds != null) ? seeds.get(trial - 1) : random.nextLong();
-			TrialResult result = campaign.trial(workload, trial, trialSeed, baseline);
+			// Runs 0 and 1 are the baselines.
+			TrialResult result = campaign.trial(workload, trial + 1, trialSeed, baseline);
 			results.add(result);
 			out.printf(Locale.ROOT, "  trial %d seed %d: %s at %d ms%s -> %s%s%n", trial, trialSeed, result.fault(),
 					result.momentMillis(), result.hit() ? "" : " (after the run ended)",
