@@ -243,6 +243,12 @@ final class Campaign {
 				if (status.equals("ABANDONED")) {
 					throw new IllegalStateException("Execution " + id + " of " + run + " was abandoned");
 				}
+				if (status.equals("UNKNOWN")) {
+					// Spring Batch refuses to restart it and nothing recovers it:
+					// stranded.
+					throw new IllegalStateException(
+							"Execution " + id + " of " + run + " ended UNKNOWN: neither recovered nor restartable");
+				}
 			}
 			Waits.pause(POLL, deadline, "completion of " + run);
 		}

@@ -126,7 +126,7 @@ public final class CrashCampaign {
 			TrialResult result = campaign.trial(workload, trial + 1, trialSeed, baseline);
 			results.add(result);
 			out.printf(Locale.ROOT, "  trial %d seed %d: %s at %d ms%s -> %s%s%n", trial, trialSeed, result.fault(),
-					result.momentMillis(), result.hit() ? "" : " (after the run ended)",
+					result.momentMillis(), (result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
 					result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
 							: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
 		}
