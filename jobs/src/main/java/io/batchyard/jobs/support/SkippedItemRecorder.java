@@ -2,6 +2,11 @@ package io.batchyard.jobs.support;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -19,8 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Records every skipped item in {@code BATCHYARD_SKIPPED_ITEM}, with its position, key
  * and reason, and ends a step that skipped anything with the exit code
- * {@value #COMPLETED_WITH_SKIPS}. Register it on a fault-tolerant step both as skip
- * listener and as step listener.
+ * {@value #COMPLETED_WITH_SKIPS}; after a restart, the count and the step executions
+ * named include what the instance's earlier executions of the step skipped. Register it
+ * on a fault-tolerant step both as skip listener and as step listener.
  * <p>
  * The record is written in the chunk transaction: a chunk that rolls back leaves none,
  * and a replayed chunk records its skips once. It keeps no state, so one instance serves
@@ -64,12 +70,33 @@ public class SkippedItemRecorder<T, S> implements SkipListener<T, S>, StepExecut
 
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {
-		long skips = stepExecution.getSkipCount();
-		if (skips > 0 && ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-			return new ExitStatus(COMPLETED_WITH_SKIPS,
-					skips + " item(s) skipped: see the skipped items of step execution " + stepExecution.getId());
+		if (!ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
+			return null;
 		}
-		return null;
+		// A restarted step resumes after the last commit of the executions before it: the
+		// items they skipped are skipped by this instance too, and recorded under their
+		// step executions. Counting only this execution's skips would report fewer than
+		// an uninterrupted run (the crash campaign found it) and point to a part of them.
+		Map<Long, Long> earlier = new LinkedHashMap<>();
+		this.jdbc.query("SELECT K.STEP_EXECUTION_ID, COUNT(*) FROM BATCHYARD_SKIPPED_ITEM K"
+				+ " JOIN BATCH_STEP_EXECUTION S ON S.STEP_EXECUTION_ID = K.STEP_EXECUTION_ID"
+				+ " JOIN BATCH_JOB_EXECUTION E ON E.JOB_EXECUTION_ID = S.JOB_EXECUTION_ID"
+				+ " WHERE E.JOB_INSTANCE_ID = ? AND S.STEP_NAME = ? AND K.STEP_EXECUTION_ID <> ?"
+				+ " GROUP BY K.STEP_EXECUTION_ID ORDER BY K.STEP_EXECUTION_ID", (rs) -> {
+					earlier.put(rs.getLong(1), rs.getLong(2));
+				}, stepExecution.getJobExecution().getJobInstance().getInstanceId(), stepExecution.getStepName(),
+				stepExecution.getId());
+		long skips = stepExecution.getSkipCount() + earlier.values().stream().mapToLong(Long::longValue).sum();
+		if (skips == 0) {
+			return null;
+		}
+		List<Long> steps = new ArrayList<>(earlier.keySet());
+		if (stepExecution.getSkipCount() > 0) {
+			steps.add(stepExecution.getId());
+		}
+		return new ExitStatus(COMPLETED_WITH_SKIPS,
+				skips + " item(s) skipped: see the skipped items of step execution" + ((steps.size() > 1) ? "s " : " ")
+						+ steps.stream().map(String::valueOf).collect(Collectors.joining(", ")));
 	}
 
 	private void record(String phase, SkippedItem item) {

@@ -149,6 +149,16 @@ abstract class ReferenceLoadJobTests {
 		assertThat(this.jdbc.queryForList("SELECT ITEM_POSITION FROM BATCHYARD_SKIPPED_ITEM ORDER BY ITEM_POSITION",
 				String.class))
 			.containsExactly("line 13", "line 6");
+		// The report is the instance's, as an uninterrupted load reports it: line 6 was
+		// skipped by the failed execution, line 13 by the restart.
+		long firstStep = failed.getStepExecutions().iterator().next().getId();
+		assertThat(
+				this.jdbc.queryForObject("SELECT ITEM_POSITION FROM BATCHYARD_SKIPPED_ITEM WHERE STEP_EXECUTION_ID = ?",
+						String.class, firstStep))
+			.isEqualTo("line 6");
+		assertThat(restarted.getExitStatus().getExitCode()).isEqualTo("COMPLETED WITH SKIPS");
+		assertThat(restarted.getExitStatus().getExitDescription()).isEqualTo(
+				"2 item(s) skipped: see the skipped items of step executions " + firstStep + ", " + step.getId());
 	}
 
 }

@@ -58,6 +58,10 @@ class CrashRecoveryIntegrationTests {
 		assertThat(seed.allExecutions().size() - PurgeScenario.remainingSeedExecutions(database, seed).size())
 			.as("seed executions deleted by the crashed run")
 			.isEqualTo(committed);
+		// Issue 17: COMMIT_COUNT as the file holds it after the kill matches the deletes
+		// (one full chunk per commit), and the recovery below keeps it.
+		int commits = number(crashedStep, "COMMIT_COUNT");
+		assertThat(commits * PurgeScenario.CHUNK_SIZE).as("chunks committed before the kill").isEqualTo(committed);
 
 		try (BatchyardProcess application = BatchyardProcess.start(crashed, "crash-second", PurgeScenario.FAST_PURGE)) {
 			JsonNode recovered = await("heartbeat recovery of execution " + first).atMost(Duration.ofSeconds(30))
@@ -67,6 +71,11 @@ class CrashRecoveryIntegrationTests {
 			assertThat(recovered.path("status").asString()).isEqualTo("FAILED");
 			assertThat(recovered.path("allowedActions").toString()).contains("restart");
 			assertThat(application.output()).contains("Recovered job=repositoryPurgeJob execution=" + first);
+			Map<String, Object> recoveredStep = PurgeScenario.purgeStep(database, first);
+			assertThat(recoveredStep.get("STATUS")).isEqualTo("FAILED");
+			assertThat(number(recoveredStep, "COMMIT_COUNT")).as("commits of the recovered step").isEqualTo(commits);
+			assertThat(number(recoveredStep, "READ_COUNT")).isEqualTo(committed);
+			assertThat(number(recoveredStep, "WRITE_COUNT")).isEqualTo(committed);
 
 			long second = application.restart(first);
 			JsonNode completed = await("restarted execution " + second).atMost(Duration.ofSeconds(60))

@@ -1,0 +1,268 @@
+package io.batchyard.bench.crash;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+import io.batchyard.bench.crash.Campaign.Baseline;
+import io.batchyard.test.ElasticMqServer;
+import io.batchyard.test.EmbeddedPostgresServer;
+
+/**
+ * The crash campaign (issue 17): for each job with a real workload, the end state of one
+ * uninterrupted run, then {@code trials} runs of the same input each interrupted at a
+ * random moment (uniform over the baseline's duration) by kill -9 of its node or a fault
+ * (PostgreSQL connections dropped, the SQS endpoint down for 3 s), brought back by the
+ * product (heartbeat recovery and the automatic restart policy; the API's restart only
+ * where no automatic restart comes), and compared with the baseline. Prints a table per
+ * job and database. Every trial is bounded by {@code trialTimeout}, so the whole campaign
+ * ends within {@code jobs × (trials + 1) × trialTimeout}.
+ * <p>
+ * Arguments ({@code key=value}, any order): {@code jobs=all|referenceLoadJob,...}
+ * ({@value #ALL_JOBS}), {@code trials=20}, {@code db=h2|postgresql}, {@code seed=<long>}
+ * (default: the time), {@code trialSeeds=<job>:<seed>,...} (replay those trials only),
+ * {@code trialTimeout=180s}, {@code jar=launcher/target/batchyard.jar},
+ * {@code work=<directory>} (default: a new temporary one). Run from the repository root:
+ * <pre>
+ * ./mvnw -B -q -pl launcher,bench -am package -DskipTests
+ * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.batchyard.bench.crash.CrashCampaign trials=5 db=h2
+ * </pre>
+ */
+public final class CrashCampaign {
+
+	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob";
+
+	private CrashCampaign() {
+	}
+
+	public static void main(String[] args) {
+		Options options = Options.parse(args);
+		List<TrialResult> results = run(options, System.out);
+		System.exit(results.stream().allMatch(TrialResult::exact) ? 0 : 1);
+	}
+
+	/**
+	 * Runs the campaign.
+	 * @param options what to run
+	 * @param out where the progress and the table go
+	 * @return every trial's result
+	 */
+	public static List<TrialResult> run(Options options, PrintStream out) {
+		Duration bound = options.trialTimeout().multipliedBy((long) options.jobs().size() * (options.trials() + 1));
+		out.printf(Locale.ROOT,
+				"Crash campaign: jobs=%s trials=%d db=%s seed=%d; each trial bounded by %ss,"
+						+ " the campaign by %ss%n",
+				String.join(",", options.jobs()), options.trials(), options.db(), options.seed(),
+				options.trialTimeout().toSeconds(), bound.toSeconds());
+		List<TrialResult> results = new ArrayList<>();
+		Path directory;
+		try {
+			directory = Files.createDirectories(options.work().resolve(options.db()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Yard yard = options.db().equals("postgresql")
+				? Yard.postgresql(directory, EmbeddedPostgresServer.newDatabaseUrl()) : Yard.h2(directory);
+		Path log = options.work().resolve("logs").resolve(options.db() + ".log");
+		List<Workload> workloads = new ArrayList<>();
+		try (FaultProxy sqsProxy = new FaultProxy(ImageIngestWorkload.port(ElasticMqServer.endpoint()))) {
+			try {
+				for (String job : options.jobs()) {
+					workloads.add(workload(job, sqsProxy));
+				}
+				Campaign campaign = new Campaign(options.jar(), workloads, yard, sqsProxy, options.trialTimeout(), log);
+				try {
+					for (Workload workload : workloads) {
+						results.addAll(runJob(campaign, workload, options, log, out));
+					}
+				}
+				finally {
+					campaign.close();
+				}
+			}
+			finally {
+				workloads.forEach(Workload::close);
+			}
+		}
+		printTable(options, results, out);
+		return results;
+	}
+
+	private static List<TrialResult> runJob(Campaign campaign, Workload workload, Options options, Path log,
+			PrintStream out) {
+		String job = workload.job();
+		List<TrialResult> results = new ArrayList<>();
+		Baseline baseline;
+		try {
+			baseline = campaign.baseline(workload);
+		}
+		catch (RuntimeException ex) {
+			out.printf("%s on %s: the uninterrupted baseline did not complete (%s); see %s%n", job, options.db(),
+					ex.getMessage(), log);
+			results.add(TrialResult.failed(workload, 0, options.seed(), Workload.Fault.KILL, 0,
+					"baseline: " + ex.getMessage()));
+			return results;
+		}
+		out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
+				baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
+		List<Long> seeds = options.trialSeeds().get(job);
+		int trials = (seeds != null) ? seeds.size() : options.trials();
+		SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
+		for (int trial = 1; trial <= trials; trial++) {
+			long trialSeed = (seeds != null) ? seeds.get(trial - 1) : random.nextLong();
+			// Runs 0 and 1 are the baselines.
+			TrialResult result = campaign.trial(workload, trial + 1, trialSeed, baseline);
+			results.add(result);
+			out.printf(Locale.ROOT, "  trial %d seed %d: %s at %d ms%s -> %s%s%n", trial, trialSeed, result.fault(),
+					result.momentMillis(), (result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
+					result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
+							: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
+		}
+		return results;
+	}
+
+	private static Workload workload(String job, FaultProxy sqsProxy) {
+		return switch (job) {
+			case ReferenceLoadWorkload.JOB -> new ReferenceLoadWorkload();
+			case PurgeWorkload.JOB -> new PurgeWorkload();
+			case ImageIngestWorkload.JOB -> new ImageIngestWorkload(sqsProxy);
+			default -> throw new IllegalArgumentException(
+					"No crash workload for job " + job + "; the campaign covers " + ALL_JOBS);
+		};
+	}
+
+	private static void printTable(Options options, List<TrialResult> results, PrintStream out) {
+		out.println();
+		out.printf("| Job | DB | Trials (mid-run) | Exact | Rows lost | Rows duplicated | Messages duplicated"
+				+ " (at-least-once) | Messages duplicated (by the job) | Mean interruption → completion"
+				+ " | API restarts | Seeds not exact |%n");
+		out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+		Map<String, List<TrialResult>> byJob = new LinkedHashMap<>();
+		results.forEach((result) -> byJob.computeIfAbsent(result.job(), (key) -> new ArrayList<>()).add(result));
+		byJob.forEach((job, trials) -> {
+			List<TrialResult> real = trials.stream().filter((trial) -> trial.run() > 0).toList();
+			double mean = real.stream()
+				.map(TrialResult::recovery)
+				.filter(Objects::nonNull)
+				.mapToLong(Duration::toMillis)
+				.average()
+				.orElse(Double.NaN) / 1000.0;
+			List<String> seeds = trials.stream()
+				.filter((trial) -> !trial.exact())
+				.map((trial) -> (trial.run() == 0) ? "baseline" : Long.toString(trial.seed()))
+				.toList();
+			out.printf(Locale.ROOT, "| %s | %s | %d (%d) | %d | %d | %d | %d | %d | %.1f s | %d | %s |%n", job,
+					options.db(), real.size(), real.stream().filter(TrialResult::hit).count(),
+					real.stream().filter(TrialResult::exact).count(), sum(real, TrialResult::rowsLost),
+					sum(real, TrialResult::rowsDuplicated), sum(real, TrialResult::atLeastOnceDuplicates),
+					sum(real, TrialResult::jobDuplicates), mean, sum(real, TrialResult::manualRestarts),
+					seeds.isEmpty() ? "—" : String.join(" ", seeds));
+		});
+	}
+
+	private static int sum(List<TrialResult> results, Function<TrialResult, Integer> value) {
+		return results.stream().mapToInt(value::apply).sum();
+	}
+
+	/**
+	 * The campaign's arguments.
+	 *
+	 * @param jobs the jobs, in order
+	 * @param trials trials per job
+	 * @param db {@code h2} or {@code postgresql}
+	 * @param seed the campaign's seed
+	 * @param trialSeeds trials to replay, by job
+	 * @param trialTimeout the bound of one trial (and of the baseline)
+	 * @param jar the application jar
+	 * @param work where the working directories and logs go
+	 */
+	public record Options(List<String> jobs, int trials, String db, long seed, Map<String, List<Long>> trialSeeds,
+			Duration trialTimeout, Path jar, Path work) {
+
+		public Options {
+			if (trials < 1 || trials > 10_000) {
+				throw new IllegalArgumentException("trials must be between 1 and 10000, not " + trials);
+			}
+			if (!db.equals("h2") && !db.equals("postgresql")) {
+				throw new IllegalArgumentException("db must be h2 or postgresql, not " + db);
+			}
+			if (!Files.isRegularFile(jar)) {
+				throw new IllegalArgumentException("No application jar at " + jar.toAbsolutePath()
+						+ " (build it: ./mvnw -B -q -pl launcher -am package -DskipTests)");
+			}
+			for (String job : jobs) {
+				if (!List.of(ALL_JOBS.split(",")).contains(job)) {
+					throw new IllegalArgumentException(
+							"No crash workload for job " + job + "; the campaign covers " + ALL_JOBS);
+				}
+			}
+		}
+
+		/**
+		 * Parses {@code key=value} arguments.
+		 * @param args the arguments
+		 * @return the options
+		 */
+		public static Options parse(String... args) {
+			Map<String, String> values = new LinkedHashMap<>();
+			for (String arg : args) {
+				int equals = arg.indexOf('=');
+				if (equals < 1) {
+					throw new IllegalArgumentException("Arguments are key=value, not " + arg
+							+ "; usage: CrashCampaign [jobs=all] [trials=20] [db=h2|postgresql] [seed=…]"
+							+ " [trialSeeds=job:seed,…] [trialTimeout=180s] [jar=…] [work=…]");
+				}
+				values.put(arg.substring(0, equals), arg.substring(equals + 1));
+			}
+			Map<String, List<Long>> trialSeeds = new LinkedHashMap<>();
+			String replay = values.remove("trialSeeds");
+			if (replay != null) {
+				for (String each : replay.split(",")) {
+					String[] parts = each.split(":");
+					trialSeeds.computeIfAbsent(parts[0], (key) -> new ArrayList<>()).add(Long.parseLong(parts[1]));
+				}
+			}
+			String jobs = values.remove("jobs");
+			List<String> jobList = (jobs == null || jobs.equals("all"))
+					? ((trialSeeds.isEmpty()) ? List.of(ALL_JOBS.split(",")) : List.copyOf(trialSeeds.keySet()))
+					: List.of(jobs.split(","));
+			int trials = Integer.parseInt(values.getOrDefault("trials", "20"));
+			values.remove("trials");
+			String db = values.getOrDefault("db", "h2");
+			values.remove("db");
+			String seedValue = values.remove("seed");
+			long seed = (seedValue != null) ? Long.parseLong(seedValue) : System.currentTimeMillis();
+			String timeout = values.getOrDefault("trialTimeout", "180s");
+			values.remove("trialTimeout");
+			Duration trialTimeout = Duration.parse("PT" + timeout.toUpperCase(Locale.ROOT));
+			Path jar = Path.of(values.getOrDefault("jar", "launcher/target/batchyard.jar")).toAbsolutePath();
+			values.remove("jar");
+			String work = values.remove("work");
+			if (!values.isEmpty()) {
+				throw new IllegalArgumentException("Unknown argument(s): " + values.keySet());
+			}
+			try {
+				Path workPath = (work != null) ? Files.createDirectories(Path.of(work).toAbsolutePath())
+						: Files.createTempDirectory("batchyard-crash-campaign-");
+				return new Options(jobList, trials, db, seed, trialSeeds, trialTimeout, jar, workPath);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+	}
+
+}
