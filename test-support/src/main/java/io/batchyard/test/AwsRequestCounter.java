@@ -47,7 +47,7 @@ public class AwsRequestCounter implements ExecutionInterceptor {
 
 	/**
 	 * A service's operation, as the SDK names them ({@code S3 PutObject},
-	 * {@code Sqs SendMessageBatch}, {@code DynamoDB Query}).
+	 * {@code Sqs SendMessageBatch}, {@code DynamoDb Query}).
 	 *
 	 * @param service the service
 	 * @param name the operation
@@ -106,7 +106,7 @@ public class AwsRequestCounter implements ExecutionInterceptor {
 
 		/**
 		 * @param service the service, as the SDK names it ({@code S3}, {@code Sqs},
-		 * {@code DynamoDB})
+		 * {@code DynamoDb})
 		 * @param operation the operation
 		 * @return the requests of that operation
 		 */
@@ -142,8 +142,8 @@ public class AwsRequestCounter implements ExecutionInterceptor {
 		public String perThousand(long items, String indent) {
 			StringBuilder lines = new StringBuilder();
 			this.byOperation.forEach((operation, count) -> lines.append(String
-				.format("%s%-24s %,9d = %,10.1f per 1,000%n", indent, operation, count, count * 1000.0 / items)));
-			lines.append(String.format("%s%-24s %,9d = %,10.1f per 1,000%n", indent, "all", total(),
+				.format("%s%-32s %,9d = %,10.1f per 1,000%n", indent, operation, count, count * 1000.0 / items)));
+			lines.append(String.format("%s%-32s %,9d = %,10.1f per 1,000%n", indent, "all", total(),
 					total() * 1000.0 / items));
 			return lines.toString();
 		}
