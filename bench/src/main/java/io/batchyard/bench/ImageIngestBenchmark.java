@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.batchyard.test.AwsRequestCounter;
 import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.imageingest.FileNames;
 import io.batchyard.jobs.imageingest.ImageBatches;
 import io.batchyard.jobs.imageingest.ImageIngestJobConfiguration;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.ImageServer;
+import io.batchyard.test.S3ProxyServer;
 import io.batchyard.test.TestImages;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -39,8 +41,10 @@ import org.springframework.context.annotation.Import;
  * repository and warmed up by a first batch, as a running service is; the measured
  * batches alternate between them for {@code rounds} rounds (a slow moment of the machine
  * hits both) and the figures are the medians. Arguments:
- * {@code [images] [latencyMs] [concurrency] [chunkSize] [rounds]} (default 100 50 20 20
- * 5: the job's defaults).
+ * {@code [images] [latencyMs] [concurrency] [chunkSize] [rounds] [storage]} (default 100
+ * 50 20 20 5 local: the job's defaults; {@code storage} {@code s3} stores the images in
+ * S3Proxy, in this process, instead of a local directory). Prints also the AWS requests
+ * each side sent per 1,000 images over the measured rounds, by service and operation.
  */
 public final class ImageIngestBenchmark {
 
@@ -53,6 +57,7 @@ public final class ImageIngestBenchmark {
 		int concurrency = (args.length > 2) ? Integer.parseInt(args[2]) : 20;
 		int chunkSize = (args.length > 3) ? Integer.parseInt(args[3]) : 20;
 		int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 5;
+		boolean s3 = (args.length > 5) && parseStorage(args[5]);
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		try (ImageServer server = ImageServer.start();
@@ -72,13 +77,13 @@ public final class ImageIngestBenchmark {
 				urls.add(server.serve("/bench/" + i + ".png", "image/png", body));
 			}
 			server.latency(Duration.ofMillis(latency));
-			System.out.printf("%d images, %.2f MB on average, %d ms latency per request%n", images,
-					bytes / (double) images / 1_000_000, latency);
+			System.out.printf("%d images, %.2f MB on average, %d ms latency per request, stored in %s%n", images,
+					bytes / (double) images / 1_000_000, latency, s3 ? "S3Proxy" : "a local directory");
 
 			try (ConfigurableApplicationContext sequential = application("sequential", 1, chunkSize, sqsEndpoint,
-					queueUrl);
+					queueUrl, s3);
 					ConfigurableApplicationContext concurrent = application("concurrent", concurrency, chunkSize,
-							sqsEndpoint, queueUrl)) {
+							sqsEndpoint, queueUrl, s3)) {
 				// A whole batch each: with only 20 images the first measured
 				// round still ran about 15% slower than the others (JIT).
 				ingest(sequential, "sequential warm-up", urls);
@@ -86,9 +91,13 @@ public final class ImageIngestBenchmark {
 				List<Double> one = new ArrayList<>();
 				List<Double> many = new ArrayList<>();
 				List<Double> ratios = new ArrayList<>();
+				AwsRequestCounter.Counts oneRequests = new AwsRequestCounter.Counts(java.util.Map.of());
+				AwsRequestCounter.Counts manyRequests = new AwsRequestCounter.Counts(java.util.Map.of());
 				for (int round = 1; round <= rounds; round++) {
 					Run alone = measure(sequential, "sequential", urls, sqs, queueUrl);
 					Run together = measure(concurrent, "concurrent", urls, sqs, queueUrl);
+					oneRequests = oneRequests.plus(alone.requests());
+					manyRequests = manyRequests.plus(together.requests());
 					one.add(alone.seconds());
 					many.add(together.seconds());
 					ratios.add(alone.seconds() / together.seconds());
@@ -110,23 +119,49 @@ public final class ImageIngestBenchmark {
 				System.out.printf("speed-up: median %.1fx (rounds %.1fx to %.1fx)%n", median(ratios),
 						ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
 						ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+				// Counted by the SDK on every attempt sent (AwsRequestCounter), not
+				// estimated.
+				System.out.printf("requests one image at a time, per 1,000 images stored (%d rounds):%n%s", rounds,
+						oneRequests.perThousand((long) images * rounds, "  "));
+				System.out.printf("requests with concurrency %d, per 1,000 images stored (%d rounds):%n%s", concurrency,
+						rounds, manyRequests.perThousand((long) images * rounds, "  "));
 			}
 		}
 		// ElasticMQ's threads would keep the JVM alive.
 		System.exit(0);
 	}
 
+	private static boolean parseStorage(String storage) {
+		return switch (storage) {
+			case "local" -> false;
+			case "s3" -> true;
+			default -> throw new IllegalArgumentException("storage is local or s3, not '" + storage + "'");
+		};
+	}
+
 	private static ConfigurableApplicationContext application(String name, int concurrency, int chunkSize,
-			String sqsEndpoint, String queueUrl) throws Exception {
-		Path store = Files.createTempDirectory("bench-images-" + name);
-		store.toFile().deleteOnExit();
-		return new SpringApplicationBuilder(BenchApplication.class).run(
-				"--spring.datasource.url=jdbc:h2:mem:bench-" + name + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
-				"--batchyard.jobs.postingest.enabled=false", "--batchyard.jobs.image-ingest.queue=" + queueUrl,
-				"--batchyard.jobs.image-ingest.concurrency=" + concurrency,
-				"--batchyard.jobs.image-ingest.chunk-size=" + chunkSize,
-				"--batchyard.jobs.image-ingest.fetch.allowed-hosts=127.0.0.1",
-				"--batchyard.jobs.image-ingest.storage.directory=" + store, "--bench.sqs=" + sqsEndpoint);
+			String sqsEndpoint, String queueUrl, boolean s3) throws Exception {
+		List<String> arguments = new ArrayList<>(
+				List.of("--spring.datasource.url=jdbc:h2:mem:bench-" + name + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL",
+						"--batchyard.jobs.postingest.enabled=false", "--batchyard.jobs.image-ingest.queue=" + queueUrl,
+						"--batchyard.jobs.image-ingest.concurrency=" + concurrency,
+						"--batchyard.jobs.image-ingest.chunk-size=" + chunkSize,
+						"--batchyard.jobs.image-ingest.fetch.allowed-hosts=127.0.0.1", "--bench.sqs=" + sqsEndpoint));
+		if (s3) {
+			String bucket = "bench-images-" + name;
+			S3ProxyServer.createBucket(bucket);
+			String storage = "--batchyard.jobs.image-ingest.storage.";
+			arguments.addAll(List.of(storage + "type=s3", storage + "endpoint=" + S3ProxyServer.endpoint(),
+					storage + "path-style=true", storage + "bucket=" + bucket,
+					storage + "access-key=" + S3ProxyServer.ACCESS_KEY,
+					storage + "secret-key=" + S3ProxyServer.SECRET_KEY));
+		}
+		else {
+			Path store = Files.createTempDirectory("bench-images-" + name);
+			store.toFile().deleteOnExit();
+			arguments.add("--batchyard.jobs.image-ingest.storage.directory=" + store);
+		}
+		return new SpringApplicationBuilder(BenchApplication.class).run(arguments.toArray(String[]::new));
 	}
 
 	/**
@@ -136,11 +171,13 @@ public final class ImageIngestBenchmark {
 	private static Run measure(ConfigurableApplicationContext context, String name, List<String> urls, SqsClient sqs,
 			String queueUrl) throws Exception {
 		sqs.purgeQueue((request) -> request.queueUrl(queueUrl));
+		AwsRequestCounter.Counts before = AwsRequestCounter.snapshot();
 		long cpuStart = cpuNanos();
 		long start = System.nanoTime();
 		ingest(context, name, urls);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+		AwsRequestCounter.Counts requests = AwsRequestCounter.snapshot().since(before);
 		int messages = Integer.parseInt(sqs
 			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
 				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
@@ -149,7 +186,7 @@ public final class ImageIngestBenchmark {
 		if (messages != urls.size()) {
 			throw new IllegalStateException(name + ": " + messages + " messages for " + urls.size() + " images");
 		}
-		return new Run(seconds, cpuSeconds);
+		return new Run(seconds, cpuSeconds, requests);
 	}
 
 	/**
@@ -189,7 +226,7 @@ public final class ImageIngestBenchmark {
 			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
-	record Run(double seconds, double cpuSeconds) {
+	record Run(double seconds, double cpuSeconds, AwsRequestCounter.Counts requests) {
 
 		double cpuMillisPerImage(int images) {
 			return this.cpuSeconds * 1000 / images;

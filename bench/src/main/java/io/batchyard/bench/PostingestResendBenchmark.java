@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
+import io.batchyard.test.AwsRequestCounter;
 import io.batchyard.test.EmulatorClients;
 import io.batchyard.jobs.postingest.PostingestJobsConfiguration;
 import io.batchyard.test.DynamoDbLocalServer;
@@ -48,7 +49,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * {@code postingestResendJob} against a one-message-per-call loop, on the same stale rows
  * in the same run: DynamoDB Local and ElasticMQ in this process, a table of {@code rows}
- * rows of which {@code stale} are older than the queue's retention. Arguments:
+ * rows of which {@code stale} are older than the queue's retention. Prints rows/s and the
+ * AWS requests each side sent per 1,000 rows, by service and operation. Arguments:
  * {@code [rows] [stale] [chunkSize]} (default 100000 10000 100).
  */
 public final class PostingestResendBenchmark {
@@ -99,18 +101,22 @@ public final class PostingestResendBenchmark {
 
 		load(dynamoDbAsync, rows, stale, now, 0, stale);
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
+		AwsRequestCounter.Counts beforeJob = AwsRequestCounter.snapshot();
 		long jobStart = System.nanoTime();
 		StepExecution step = resend(context, now, stale);
 		double jobSeconds = Stopwatch.seconds(jobStart);
+		AwsRequestCounter.Counts jobRequests = AwsRequestCounter.snapshot().since(beforeJob);
 		int jobMessages = messages(sqs, queueUrl);
 		context.close();
 
 		// The same rows stale again, the queue empty, then the naive loop.
 		load(dynamoDbAsync, rows, stale, now, 0, stale);
 		sqs.purgeQueue((b) -> b.queueUrl(queueUrl));
+		AwsRequestCounter.Counts beforeNaive = AwsRequestCounter.snapshot();
 		long naiveStart = System.nanoTime();
 		int naive = naiveLoop(dynamoDb, sqs, queueUrl, now.minus(Duration.ofDays(14)));
 		double naiveSeconds = Stopwatch.seconds(naiveStart);
+		AwsRequestCounter.Counts naiveRequests = AwsRequestCounter.snapshot().since(beforeNaive);
 		int naiveMessages = messages(sqs, queueUrl);
 
 		double jobRate = stale / jobSeconds;
@@ -120,6 +126,13 @@ public final class PostingestResendBenchmark {
 		System.out.printf("one-message-per-call loop:   %,d rows resent in %.2f s = %,.0f rows/s (%,d messages)%n",
 				naive, naiveSeconds, naiveRate, naiveMessages);
 		System.out.printf("ratio: %.1fx%n", jobRate / naiveRate);
+		// Counted by the SDK on every attempt sent (AwsRequestCounter), not estimated.
+		System.out.printf("requests of postingestResendJob, per 1,000 rows resent:%n%s",
+				jobRequests.perThousand(step.getWriteCount(), "  "));
+		System.out.printf("requests of the loop, per 1,000 rows resent:%n%s", naiveRequests.perThousand(naive, "  "));
+		System.out.printf("requests per row: job %.3f, loop %.3f: %.1fx fewer%n",
+				jobRequests.total() / (double) step.getWriteCount(), naiveRequests.total() / (double) naive,
+				(naiveRequests.total() / (double) naive) / (jobRequests.total() / (double) step.getWriteCount()));
 		dynamoDb.close();
 		dynamoDbAsync.close();
 		sqs.close();
@@ -264,9 +277,11 @@ public final class PostingestResendBenchmark {
 		}
 
 		@Bean(destroyMethod = "close")
-		SnsClient snsClient() {
-			// The resend publishes nothing; the sweep's writer bean still wants a client.
-			return EmulatorClients.client(SnsClient.builder(), "http://127.0.0.1:9");
+		SnsClient snsClient(org.springframework.core.env.Environment environment) {
+			// The resend publishes nothing (no server at the default); the sweep's writer
+			// bean still wants a client.
+			return EmulatorClients.client(SnsClient.builder(),
+					environment.getProperty("bench.sns", "http://127.0.0.1:9"));
 		}
 
 	}

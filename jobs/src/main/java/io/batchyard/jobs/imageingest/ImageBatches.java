@@ -59,7 +59,7 @@ public class ImageBatches {
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.startImageSql = "UPDATE image_batch_images SET status = ?, start_time = COALESCE(start_time, ?)"
-				+ " WHERE batch_id = ? AND idx = ? AND status IN (?, ?)"
+				+ " WHERE batch_id = ? AND idx = ? AND status = ?"
 				+ " AND EXISTS (SELECT 1 FROM image_batches b WHERE b.id = ? AND b.status = ?)"
 				+ " AND EXISTS (SELECT 1 FROM " + batchTablePrefix + "JOB_EXECUTION e"
 				+ " WHERE e.JOB_EXECUTION_ID = ? AND e.STATUS IN ('STARTING', 'STARTED'))";
@@ -174,8 +174,32 @@ public class ImageBatches {
 	 * @return whether the image may start (and is now marked processing)
 	 */
 	public boolean startImage(String batchId, int index, long jobExecutionId) {
-		return this.jdbc.update(this.startImageSql, PROCESSING, now(), batchId, index, PENDING, PROCESSING, batchId,
-				PROCESSING, jobExecutionId) == 1;
+		return start(batchId, index, jobExecutionId) != Start.NOT_STARTED;
+	}
+
+	/**
+	 * As {@link #startImage}, telling also whether the image was pending: a pending image
+	 * has never had a blob (a blob is written only after the image was marked processing,
+	 * in its own committed statement, and a discarded image goes back to pending only
+	 * after its fetch ended and its blob was deleted), so its fetch need not ask the
+	 * store first. An image left processing by an earlier execution may have been stored
+	 * before that execution died. One statement for a pending image, a second one for an
+	 * image left processing.
+	 * @param batchId the batch
+	 * @param index the image
+	 * @param jobExecutionId the execution that would fetch it
+	 * @return how the image started, or {@link Start#NOT_STARTED}
+	 */
+	public Start start(String batchId, int index, long jobExecutionId) {
+		if (this.jdbc.update(this.startImageSql, PROCESSING, now(), batchId, index, PENDING, batchId, PROCESSING,
+				jobExecutionId) == 1) {
+			return Start.FROM_PENDING;
+		}
+		if (this.jdbc.update(this.startImageSql, PROCESSING, now(), batchId, index, PROCESSING, batchId, PROCESSING,
+				jobExecutionId) == 1) {
+			return Start.AGAIN;
+		}
+		return Start.NOT_STARTED;
 	}
 
 	/**
@@ -286,6 +310,25 @@ public class ImageBatches {
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
+	}
+
+	/**
+	 * How {@link #start} started an image.
+	 */
+	public enum Start {
+
+		/** Not started: the batch was cancelled or the execution is stopping. */
+		NOT_STARTED,
+
+		/** It was pending: it has no blob. */
+		FROM_PENDING,
+
+		/**
+		 * It was left processing by an earlier execution, which may have stored it before
+		 * it ended.
+		 */
+		AGAIN
+
 	}
 
 	/**

@@ -11,10 +11,11 @@ import io.batchyard.readers.blob.NoSuchBlobException;
 /**
  * Ingests one image of one job execution: gets its bytes (download or base64), checks
  * they are a JPEG or PNG within the limits, and stores them at
- * {@code {trace_id}/{filename}}. An image whose blob already exists was stored by an
- * earlier, interrupted run (a blob is written whole or not at all, and only after its
- * checks passed): it is not fetched again. Nothing starts once the batch is cancelled or
- * the execution is stopping ({@link ImageBatches#startImage}).
+ * {@code {trace_id}/{filename}}. An image left processing whose blob already exists was
+ * stored by an earlier, interrupted run (a blob is written whole or not at all, and only
+ * after its checks passed): it is not fetched again. A pending image cannot have a blob
+ * ({@link ImageBatches#start}), so the store is not asked about it. Nothing starts once
+ * the batch is cancelled or the execution is stopping ({@link ImageBatches#startImage}).
  * <p>
  * A rejected image is a failed outcome, never an exception; a failing blob store is an
  * exception, which fails the chunk so that a restart retries it.
@@ -48,13 +49,16 @@ public class ImageIngester {
 	 * @return its outcome, or {@code null} when it was not started
 	 */
 	public ImageOutcome ingest(ImageRow image) {
-		if (!this.batches.startImage(image.batchId(), image.index(), this.jobExecutionId)) {
+		ImageBatches.Start start = this.batches.start(image.batchId(), image.index(), this.jobExecutionId);
+		if (start == ImageBatches.Start.NOT_STARTED) {
 			logger.debug("Not started " + image + ": the batch was cancelled or execution " + this.jobExecutionId
 					+ " is stopping");
 			return null;
 		}
 		String key = image.processedPath();
-		if (this.blobs.exists(key)) {
+		// Only an image left processing can have a blob: asking the store about every
+		// image would cost one request per image (an S3 HEAD) for the few a crash left.
+		if (start == ImageBatches.Start.AGAIN && this.blobs.exists(key)) {
 			logger.info("Already stored " + image + " at " + key + " (interrupted run): not fetched again");
 			return ImageOutcome.completed(image);
 		}

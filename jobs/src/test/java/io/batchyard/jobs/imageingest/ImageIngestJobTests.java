@@ -1,6 +1,7 @@
 package io.batchyard.jobs.imageingest;
 
 import io.batchyard.jobs.support.Steps;
+import io.batchyard.test.AwsRequestCounter;
 import io.batchyard.test.RepositoryFixture;
 import io.batchyard.test.TestImages;
 import java.nio.charset.StandardCharsets;
@@ -274,6 +275,78 @@ abstract class ImageIngestJobTests {
 			.map(ImageBatches.NewImage::traceId)
 			.collect(Collectors.toList())
 			.toArray(String[]::new));
+	}
+
+	@Test
+	void aFreshBatchCostsOneS3RequestPerStoredImage() throws Exception {
+		String batch = UUID.randomUUID().toString();
+		List<ImageBatches.NewImage> submitted = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			serve("/f" + i + ".png", "image/png", TestImages.png(6 + i, 6));
+			submitted.add(url(batch, i, "f" + i + ".png", "/f" + i + ".png"));
+		}
+		this.imageBatches.create(batch, submitted);
+		AwsRequestCounter.Counts before = AwsRequestCounter.snapshot();
+
+		JobExecution execution = this.jobUtils.startJob(parameters(batch));
+
+		AwsRequestCounter.Counts s3 = AwsRequestCounter.snapshot().since(before);
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(this.imageBatches.find(batch).orElseThrow().completed()).isEqualTo(5);
+		// Every image was pending: none can have a blob, so none is asked about (HEAD).
+		assertThat(s3.of("S3", "PutObject")).as(s3.toString()).isEqualTo(5);
+		assertThat(s3.of("S3")).as(s3.toString()).isEqualTo(5);
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.imageIngestBlobStore.exists(submitted.get(i).traceId() + "/f" + i + ".png")).isTrue();
+		}
+		assertThat(drain()).hasSize(5);
+	}
+
+	@Test
+	void aRestartAsksTheStoreOnlyAboutImagesLeftProcessing() throws Exception {
+		String batch = UUID.randomUUID().toString();
+		List<ImageBatches.NewImage> submitted = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			serve("/h" + i + ".png", "image/png", TestImages.png(8 + i, 9));
+			submitted.add(url(batch, i, "h" + i + ".png", "/h" + i + ".png"));
+		}
+		this.imageBatches.create(batch, submitted);
+		injectFault(3);
+		AwsRequestCounter.Counts start = AwsRequestCounter.snapshot();
+
+		JobExecution first = this.jobUtils.startJob(parameters(batch));
+
+		AwsRequestCounter.Counts firstRun = AwsRequestCounter.snapshot().since(start);
+		assertThat(first.getStatus()).isEqualTo(BatchStatus.FAILED);
+		List<String> statuses = this.imageBatches.images(batch).stream().map(ImageBatches.ImageRecord::status).toList();
+		long leftProcessing = statuses.stream().filter("processing"::equals).count();
+		long leftPending = statuses.stream().filter("pending"::equals).count();
+		assertThat(statuses.subList(0, 2)).containsOnly("completed");
+		// The failed chunk's two images and those started ahead of it (at most the
+		// concurrency, 4) were stored; the reader never reached the last ones.
+		assertThat(leftProcessing).as(statuses.toString()).isBetween(2L, 6L);
+		assertThat(leftPending).as(statuses.toString()).isPositive();
+		assertThat(leftProcessing + leftPending).isEqualTo(10);
+		assertThat(firstRun.of("S3", "HeadObject")).as(firstRun.toString()).isZero();
+		assertThat(firstRun.of("S3", "PutObject")).as(firstRun.toString()).isEqualTo(2 + leftProcessing);
+		removeFault(3);
+		AwsRequestCounter.Counts restart = AwsRequestCounter.snapshot();
+
+		JobExecution second = this.jobUtils.startJob(parameters(batch));
+
+		AwsRequestCounter.Counts secondRun = AwsRequestCounter.snapshot().since(restart);
+		assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(this.imageBatches.find(batch).orElseThrow().completed()).isEqualTo(12);
+		// The images left processing were stored before the fault: asked about, found,
+		// not fetched or stored again. The pending ones are fetched and stored unasked.
+		assertThat(secondRun.of("S3", "HeadObject")).as(secondRun.toString()).isEqualTo(leftProcessing);
+		assertThat(secondRun.of("S3", "PutObject")).as(secondRun.toString()).isEqualTo(leftPending);
+		assertThat(secondRun.of("S3")).as(secondRun.toString()).isEqualTo(10);
+		for (int i = 0; i < 12; i++) {
+			assertThat(images.findAll(getRequestedFor(urlPathEqualTo("/h" + i + ".png")))).as("requests of image " + i)
+				.hasSize(1);
+			assertThat(this.imageIngestBlobStore.exists(submitted.get(i).traceId() + "/h" + i + ".png")).isTrue();
+		}
 	}
 
 	@Test
