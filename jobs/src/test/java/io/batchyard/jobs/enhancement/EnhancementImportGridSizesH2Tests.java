@@ -1,0 +1,5 @@
+package io.batchyard.jobs.enhancement;
+
+class EnhancementImportGridSizesH2Tests extends EnhancementImportGridSizesTests {
+
+}

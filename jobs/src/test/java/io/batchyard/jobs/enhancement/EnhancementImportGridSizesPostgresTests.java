@@ -1,0 +1,8 @@
+package io.batchyard.jobs.enhancement;
+
+import io.batchyard.jobs.support.PostgresTest;
+
+@PostgresTest
+class EnhancementImportGridSizesPostgresTests extends EnhancementImportGridSizesTests {
+
+}
