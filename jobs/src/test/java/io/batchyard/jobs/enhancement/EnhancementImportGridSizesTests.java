@@ -283,6 +283,60 @@ abstract class EnhancementImportGridSizesTests {
 		assertThat(state()).isEqualTo(expected);
 	}
 
+	/** Fails the insert of the validation entry with this number, in the database. */
+	abstract void injectEntryFault(long entryNumber);
+
+	abstract void removeEntryFault();
+
+	@AfterEach
+	void noFault() {
+		removeEntryFault();
+	}
+
+	@Test
+	void aFaultWhileResolvingRollsTheResolutionBackAndTheRestartResolvesWithoutReadingAgain() throws Exception {
+		byte[] file = resultFile();
+		prepare(file);
+		run(this.grid1);
+		Map<String, Object> expected = state();
+		clear();
+		prepare(file);
+		// Line 123 repeats reference 0: a staged line, whose entry only the resolving
+		// step
+		// writes.
+		injectEntryFault(123);
+		this.jobUtils.setJob(this.enhancementImportJob);
+		JobExecution failed = this.jobUtils
+			.startJob(new JobParametersBuilder().addString(EnhancementImportJobConfiguration.BATCH_ID, BATCH.toString())
+				.toJobParameters());
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(failed.getExitStatus().getExitDescription()).startsWith("Database failure (after retries): ")
+			.contains("Injected fault");
+		assertThat(PartitionedImport.partitions(this.jobRepository, failed)).hasSize(4)
+			.allSatisfy((p) -> assertThat(p.getStatus()).isEqualTo(BatchStatus.COMPLETED));
+		assertThat(Steps.of(failed, EnhancementImportJobConfiguration.RESOLVE_STEP_NAME).getStatus())
+			.isEqualTo(BatchStatus.FAILED);
+		// Rolled back whole: every staged line still staged, none of its entries or
+		// enhancements written.
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM robot_result_candidate", Integer.class))
+			.isEqualTo(126);
+		assertThat(this.jdbc.queryForList("SELECT DISTINCT outcome FROM robot_result_validation_entry", String.class))
+			.containsExactlyInAnyOrder("parse_failure", "not_in_batch");
+		assertThat(
+				this.jdbc.queryForObject("SELECT COUNT(*) FROM enhancement WHERE batch_id IS NOT NULL", Integer.class))
+			.isZero();
+
+		removeEntryFault();
+		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(PartitionedImport.partitions(this.jobRepository, restarted)).isEmpty();
+		assertThat(Steps.of(restarted, EnhancementImportJobConfiguration.RESOLVE_STEP_NAME).getWriteCount())
+			.isEqualTo(126);
+		assertThat(state()).isEqualTo(expected);
+	}
+
 	/**
 	 * The import in one step, in 2 local partitions, and in 4 partitions run one at a
 	 * time from the last to the first, from the job's own step definitions.
