@@ -133,7 +133,7 @@ public class EnhancementImportJobConfiguration {
 		JobBuilder builder = new JobBuilder(name, jobRepository);
 		builder.validator(description.validator())
 			.listener(new ImportExecutionRecorder(new JdbcTemplate(dataSource), CLOCK))
-			.listener(new ImportFailureListener());
+			.listener(new ImportFailureListener(jobRepository));
 		if (resolve == null) {
 			return builder.start(importStep).next(missing).next(report).build();
 		}
@@ -191,9 +191,19 @@ public class EnhancementImportJobConfiguration {
 			JsonlItemReader enhancementImportRangeReader, EnhancementResultProcessor enhancementImportResultProcessor,
 			EnhancementCandidateWriter enhancementImportCandidateWriter, EnhancementImportProperties properties,
 			PartitionSteps partitionSteps) {
-		return partitionSteps
-			.worker(chunkStep(RANGE_STEP_NAME, jobRepository, transactionManager, enhancementImportRangeReader,
-					enhancementImportResultProcessor, enhancementImportCandidateWriter, properties));
+		return partitionSteps.worker(
+				new StepBuilder(RANGE_STEP_NAME, jobRepository).<JsonlLine, ResultEntry>chunk(properties.chunkSize())
+					.transactionManager(transactionManager)
+					.reader(enhancementImportRangeReader)
+					.processor(enhancementImportResultProcessor)
+					.writer(enhancementImportCandidateWriter)
+					.faultTolerant()
+					.retryPolicy(retryPolicy(properties))
+					// On a worker node its exception stays there: the job's exit
+					// description
+					// comes from what this stores.
+					.listener(ImportFailureListener.partitions())
+					.build());
 	}
 
 	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
