@@ -9,6 +9,9 @@ import javax.sql.DataSource;
 import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.launch.ParameterDeclaration;
 import io.batchyard.jobs.launch.ValueFormat;
+import io.batchyard.jobs.partition.JsonlRangePartitioner;
+import io.batchyard.jobs.partition.PartitionSteps;
+import io.batchyard.jobs.partition.PartitioningConfiguration;
 import io.batchyard.readers.blob.BlobStore;
 import io.batchyard.readers.blob.NoSuchBlobException;
 import io.batchyard.readers.jsonl.JsonlItemReader;
@@ -25,11 +28,14 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.support.DatabaseType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
@@ -55,12 +61,33 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Bad lines are report entries, never failures; only the database or the storage failing
  * after the retries fails the job, and {@link ImportFailureListener} says which. Each
  * execution records itself on its batch as it starts ({@link ImportExecutionRecorder}).
+ * <p>
+ * With {@code batchyard.jobs.enhancement-import.grid-size} above 1,
+ * {@code importEnhancementsStep} is a partitioned step: {@link JsonlRangePartitioner}
+ * splits the result file into byte ranges aligned to line starts and each partition runs
+ * {@code importEnhancementRangeStep} on its range ({@link EnhancementCandidateWriter}
+ * writes the entries that no other line can change and stages the others), then
+ * {@code resolveEnhancementEntriesStep} decides the staged lines by line number
+ * ({@link ResolveEnhancementEntriesTasklet}). The entries, enhancements, outcomes and the
+ * report are those of the unpartitioned job, whatever the order the partitions ran in.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ EnhancementImportProperties.class, EnhancementsProperties.class })
+@Import(PartitioningConfiguration.class)
 public class EnhancementImportJobConfiguration {
 
 	static final String JOB_NAME = "enhancementImportJob";
+
+	static final String STEP_NAME = "importEnhancementsStep";
+
+	static final String RANGE_STEP_NAME = "importEnhancementRangeStep";
+
+	static final String RESOLVE_STEP_NAME = "resolveEnhancementEntriesStep";
+
+	/**
+	 * The reader's name in both import steps: its keys in their step execution contexts.
+	 */
+	static final String READER_NAME = "enhancementImportResultReader";
 
 	/** Identifying: the robot enhancement batch id (a UUID). */
 	public static final String BATCH_ID = "batchId";
@@ -89,15 +116,28 @@ public class EnhancementImportJobConfiguration {
 
 	@Bean
 	public Job enhancementImportJob(JobRepository jobRepository, DataSource dataSource, Step importEnhancementsStep,
-			Step reportMissingReferencesStep, Step writeValidationReportStep,
-			JobDescription enhancementImportJobDescription) {
-		return new JobBuilder(JOB_NAME, jobRepository).validator(enhancementImportJobDescription.validator())
+			Step resolveEnhancementEntriesStep, Step reportMissingReferencesStep, Step writeValidationReportStep,
+			JobDescription enhancementImportJobDescription, EnhancementImportProperties properties) {
+		return job(JOB_NAME, jobRepository, dataSource, importEnhancementsStep,
+				(properties.gridSize() == 1) ? null : resolveEnhancementEntriesStep, reportMissingReferencesStep,
+				writeValidationReportStep, enhancementImportJobDescription);
+	}
+
+	/**
+	 * The job's flow.
+	 * @param resolve the step after a partitioned import step, {@code null} after the
+	 * unpartitioned one
+	 */
+	static Job job(String name, JobRepository jobRepository, DataSource dataSource, Step importStep, Step resolve,
+			Step missing, Step report, JobDescription description) {
+		JobBuilder builder = new JobBuilder(name, jobRepository);
+		builder.validator(description.validator())
 			.listener(new ImportExecutionRecorder(new JdbcTemplate(dataSource), CLOCK))
-			.listener(new ImportFailureListener())
-			.start(importEnhancementsStep)
-			.next(reportMissingReferencesStep)
-			.next(writeValidationReportStep)
-			.build();
+			.listener(new ImportFailureListener(jobRepository));
+		if (resolve == null) {
+			return builder.start(importStep).next(missing).next(report).build();
+		}
+		return builder.start(importStep).next(resolve).next(missing).next(report).build();
 	}
 
 	/**
@@ -124,16 +164,56 @@ public class EnhancementImportJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * The whole file in one chunk-oriented step, or, with a grid size above 1, the
+	 * manager of its partitions.
+	 */
 	@Bean
 	public Step importEnhancementsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JsonlItemReader enhancementImportResultReader, EnhancementResultProcessor enhancementImportResultProcessor,
-			EnhancementResultWriter enhancementImportResultWriter, EnhancementImportProperties properties) {
-		return new StepBuilder("importEnhancementsStep", jobRepository)
-			.<JsonlLine, ResultEntry>chunk(properties.chunkSize())
+			EnhancementResultWriter enhancementImportResultWriter, EnhancementImportProperties properties,
+			PartitionSteps partitionSteps, Step importEnhancementRangeStep,
+			JsonlRangePartitioner enhancementImportPartitioner) {
+		if (properties.gridSize() == 1) {
+			return chunkStep(STEP_NAME, jobRepository, transactionManager, enhancementImportResultReader,
+					enhancementImportResultProcessor, enhancementImportResultWriter, properties);
+		}
+		return partitionSteps.partitioned(STEP_NAME, importEnhancementRangeStep, enhancementImportPartitioner,
+				properties.gridSize());
+	}
+
+	/**
+	 * One partition: the lines starting in its byte range. Defined (and known to workers)
+	 * whatever this node's grid size.
+	 */
+	@Bean
+	public Step importEnhancementRangeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JsonlItemReader enhancementImportRangeReader, EnhancementResultProcessor enhancementImportResultProcessor,
+			EnhancementCandidateWriter enhancementImportCandidateWriter, EnhancementImportProperties properties,
+			PartitionSteps partitionSteps) {
+		return partitionSteps.worker(
+				new StepBuilder(RANGE_STEP_NAME, jobRepository).<JsonlLine, ResultEntry>chunk(properties.chunkSize())
+					.transactionManager(transactionManager)
+					.reader(enhancementImportRangeReader)
+					.processor(enhancementImportResultProcessor)
+					.writer(enhancementImportCandidateWriter)
+					.faultTolerant()
+					.retryPolicy(retryPolicy(properties))
+					// On a worker node its exception stays there: the job's exit
+					// description
+					// comes from what this stores.
+					.listener(ImportFailureListener.partitions())
+					.build());
+	}
+
+	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JsonlItemReader reader, EnhancementResultProcessor processor, ItemWriter<ResultEntry> writer,
+			EnhancementImportProperties properties) {
+		return new StepBuilder(name, jobRepository).<JsonlLine, ResultEntry>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
-			.reader(enhancementImportResultReader)
-			.processor(enhancementImportResultProcessor)
-			.writer(enhancementImportResultWriter)
+			.reader(reader)
+			.processor(processor)
+			.writer(writer)
 			.faultTolerant()
 			.retryPolicy(retryPolicy(properties))
 			.build();
@@ -144,18 +224,59 @@ public class EnhancementImportJobConfiguration {
 	public JsonlItemReader enhancementImportResultReader(BlobStore enhancementBlobStore, DataSource dataSource,
 			EnhancementImportProperties properties, @Value("#{jobParameters['batchId']}") String batchId) {
 		UUID batch = UUID.fromString(batchId);
+		String key = importingResultKey(dataSource, batch);
+		return JsonlItemReader.builder()
+			.name(READER_NAME)
+			.maxLineLength((int) properties.maxLineLength().toBytes())
+			.input((offset) -> open(enhancementBlobStore, key, offset, batch))
+			.build();
+	}
+
+	/**
+	 * The reader of one partition: its range comes from the partition's step execution
+	 * context, and it refuses to run without one (it would read the whole file).
+	 */
+	@Bean
+	@StepScope
+	public JsonlItemReader enhancementImportRangeReader(BlobStore enhancementBlobStore, DataSource dataSource,
+			EnhancementImportProperties properties, @Value("#{jobParameters['batchId']}") String batchId,
+			@Value("#{stepExecution.executionContext}") ExecutionContext context) {
+		UUID batch = UUID.fromString(batchId);
+		String key = importingResultKey(dataSource, batch);
+		return JsonlItemReader.builder()
+			.name(READER_NAME)
+			.maxLineLength((int) properties.maxLineLength().toBytes())
+			.input((offset) -> open(enhancementBlobStore, key, offset, batch))
+			.range(JsonlRangePartitioner.range(context))
+			.build();
+	}
+
+	/**
+	 * Reads the result file once, in the manager, to find the ranges and their line
+	 * numbers; a missing file splits into empty ranges, as it reads as empty.
+	 */
+	@Bean
+	@StepScope
+	public JsonlRangePartitioner enhancementImportPartitioner(BlobStore enhancementBlobStore, DataSource dataSource,
+			@Value("#{jobParameters['batchId']}") String batchId) {
+		UUID batch = UUID.fromString(batchId);
+		String key = importingResultKey(dataSource, batch);
+		return new JsonlRangePartitioner(() -> open(enhancementBlobStore, key, 0, batch),
+				"result file " + key + " of batch " + batch);
+	}
+
+	/**
+	 * The blob of the batch's result, refusing a batch that is not importing (a stray or
+	 * repeated launch must not import a result twice).
+	 */
+	static String importingResultKey(DataSource dataSource, UUID batch) {
 		EnhancementBatches.Batch found = new EnhancementBatches(new JdbcTemplate(dataSource), CLOCK).find(batch)
 			.orElseThrow(() -> new IllegalStateException("No robot enhancement batch " + batch));
 		if (!RequestStatus.IMPORTING.value().equals(found.status())) {
 			throw new IllegalStateException(
 					"Robot enhancement batch " + batch + " is " + found.status() + ", not importing");
 		}
-		String key = found.resultKey();
-		return JsonlItemReader.builder()
-			.name("enhancementImportResultReader")
-			.maxLineLength((int) properties.maxLineLength().toBytes())
-			.input((offset) -> open(enhancementBlobStore, key, offset, batch))
-			.build();
+		return found.resultKey();
 	}
 
 	static InputStream open(BlobStore blobs, String key, long offset, UUID batch) {
@@ -183,6 +304,33 @@ public class EnhancementImportJobConfiguration {
 			@Value("#{jobParameters['batchId']}") String batchId) {
 		return new EnhancementResultWriter(new JdbcTemplate(dataSource), onPostgres(dataSource),
 				UUID.fromString(batchId), CLOCK);
+	}
+
+	@Bean
+	@StepScope
+	public EnhancementCandidateWriter enhancementImportCandidateWriter(DataSource dataSource,
+			@Value("#{jobParameters['batchId']}") String batchId) {
+		return new EnhancementCandidateWriter(new JdbcTemplate(dataSource), UUID.fromString(batchId));
+	}
+
+	/**
+	 * After the partitions: the lines they staged, decided by line number. Part of the
+	 * job's flow only with a grid size above 1.
+	 */
+	@Bean
+	public Step resolveEnhancementEntriesStep(JobRepository jobRepository,
+			PlatformTransactionManager transactionManager,
+			ResolveEnhancementEntriesTasklet enhancementImportResolveTasklet) {
+		return new StepBuilder(RESOLVE_STEP_NAME, jobRepository)
+			.tasklet(enhancementImportResolveTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	public ResolveEnhancementEntriesTasklet enhancementImportResolveTasklet(DataSource dataSource,
+			@Value("#{jobParameters['batchId']}") String batchId) {
+		return new ResolveEnhancementEntriesTasklet(new JdbcTemplate(dataSource), UUID.fromString(batchId), CLOCK);
 	}
 
 	@Bean

@@ -91,9 +91,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 			// rolled back and replayed logs its lines again; the batch's counts at INFO
 			// come from the committed entries (WriteValidationReportTasklet).
 			for (ChunkValidation.Entry entry : result.entries()) {
-				logger.debug("Batch " + this.batchId + ", entry " + entry.entryNumber()
-						+ ((entry.referenceId() != null) ? ", reference " + entry.referenceId() : "") + ": "
-						+ ((entry.outcome() == EntryOutcome.ADDED) ? ValidationMessages.ADDED : entry.error()));
+				logger.debug(describe(this.batchId, entry));
 			}
 		}
 	}
@@ -248,7 +246,19 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		return connection.createArrayOf("uuid", values.toArray());
 	}
 
-	private static String truncate(String error) {
+	/**
+	 * The DEBUG line of one validation entry, the same whichever step decided it.
+	 * @param batchId the batch
+	 * @param entry the entry
+	 * @return the line
+	 */
+	static String describe(UUID batchId, ChunkValidation.Entry entry) {
+		return "Batch " + batchId + ", entry " + entry.entryNumber()
+				+ ((entry.referenceId() != null) ? ", reference " + entry.referenceId() : "") + ": "
+				+ ((entry.outcome() == EntryOutcome.ADDED) ? ValidationMessages.ADDED : entry.error());
+	}
+
+	static String truncate(String error) {
 		return (error != null && error.length() > 4000) ? error.substring(0, 3999) + "…" : error;
 	}
 

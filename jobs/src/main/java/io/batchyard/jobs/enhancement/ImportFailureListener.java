@@ -15,16 +15,63 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.DataAccessException;
 
 /**
  * Names the infrastructure that failed a job: bad input never fails it, so a failure is
  * the database or the blob storage, still failing after the step's retries. The exit
  * description says which, with the cause's message, instead of a stack trace.
+ * <p>
+ * A partition that fails on a worker node (remote partitioning) keeps its exception on
+ * that node: the manager only sees "Partition handler returned an unsuccessful step", and
+ * the stored exit description is a truncated stack trace. So the listener also listens to
+ * partition steps ({@link #partitions()}): a failed partition stores the description in
+ * its execution context ({@value #FAILURE}), and the job listener, given the job
+ * repository, reads it from there.
  */
 public class ImportFailureListener implements JobExecutionListener {
 
+	/** The key of a failed partition's description in its step execution context. */
+	static final String FAILURE = "batchyard.failure";
+
 	private static final Log logger = LogFactory.getLog(ImportFailureListener.class);
+
+	private final JobRepository jobRepository;
+
+	/** A listener that knows only the failures of the job execution itself. */
+	public ImportFailureListener() {
+		this(null);
+	}
+
+	/**
+	 * @param jobRepository where to read the descriptions of failed partitions, or
+	 * {@code null}
+	 */
+	public ImportFailureListener(JobRepository jobRepository) {
+		this.jobRepository = jobRepository;
+	}
+
+	/**
+	 * The listener of a partition step: a failed partition stores what failed it in its
+	 * execution context, which the repository keeps whichever node ran it.
+	 * @return the listener
+	 */
+	public static StepExecutionListener partitions() {
+		return new StepExecutionListener() {
+			@Override
+			public ExitStatus afterStep(StepExecution stepExecution) {
+				if (stepExecution.getStatus() == BatchStatus.FAILED
+						&& !stepExecution.getFailureExceptions().isEmpty()) {
+					stepExecution.getExecutionContext()
+						.putString(FAILURE, describe(stepExecution.getFailureExceptions().get(0)));
+				}
+				return null;
+			}
+		};
+	}
 
 	@Override
 	public void afterJob(JobExecution jobExecution) {
@@ -42,10 +89,30 @@ public class ImportFailureListener implements JobExecutionListener {
 			.map(ImportFailureListener::infrastructure)
 			.filter(Objects::nonNull)
 			.findFirst()
-			.orElseGet(() -> describe(failures.get(0)));
+			.orElseGet(() -> {
+				String partition = failedPartition(jobExecution);
+				return (partition != null) ? partition : describe(failures.get(0));
+			});
 		logger.error(jobExecution.getJobInstance().getJobName() + " execution " + jobExecution.getId() + " failed: "
 				+ description);
 		jobExecution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), description));
+	}
+
+	private String failedPartition(JobExecution jobExecution) {
+		if (this.jobRepository == null) {
+			return null;
+		}
+		JobExecution stored = this.jobRepository.getJobExecution(jobExecution.getId());
+		if (stored == null) {
+			return null;
+		}
+		return stored.getStepExecutions()
+			.stream()
+			.filter((step) -> step.getStatus() == BatchStatus.FAILED)
+			.map((step) -> step.getExecutionContext().getString(FAILURE, null))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
 	}
 
 	static String describe(Throwable failure) {

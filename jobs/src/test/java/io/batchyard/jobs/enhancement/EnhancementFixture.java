@@ -22,6 +22,7 @@ final class EnhancementFixture {
 
 	void clear() {
 		this.jdbc.update("DELETE FROM robot_result_validation_entry");
+		this.jdbc.update("DELETE FROM robot_result_candidate");
 		this.jdbc.update("DELETE FROM enhancement");
 		this.jdbc.update("UPDATE pending_enhancement SET retry_of = NULL");
 		this.jdbc.update("DELETE FROM pending_enhancement");

@@ -228,8 +228,7 @@ abstract class EnhancementImportJobTests {
 		assertThat(importStep.getReadCount()).isEqualTo(13);
 		assertThat(importStep.getFilterCount()).isEqualTo(1);
 		assertThat(importStep.getWriteCount()).isEqualTo(12);
-		assertThat(importStep.getCommitCount()).isEqualTo(5);
-		assertThat(importStep.getExecutionContext().getLong("enhancementImportResultReader.line")).isEqualTo(13);
+		assertReadThrough(execution, 13, 5);
 		assertThat(Steps.of(execution, "reportMissingReferencesStep").getWriteCount()).isEqualTo(2);
 
 		assertThat(this.jdbc
@@ -254,6 +253,16 @@ abstract class EnhancementImportJobTests {
 			.isEqualTo("partial_failed");
 	}
 
+	/**
+	 * The import step read the file through this line, in this many commits: its own
+	 * execution context and counts (the partitioned subclasses check their partitions').
+	 */
+	void assertReadThrough(JobExecution execution, long line, int commits) {
+		StepExecution importStep = Steps.of(execution, "importEnhancementsStep");
+		assertThat(importStep.getCommitCount()).isEqualTo(commits);
+		assertThat(importStep.getExecutionContext().getLong("enhancementImportResultReader.line")).isEqualTo(line);
+	}
+
 	Long importExecutionId() {
 		return this.jdbc.queryForObject("SELECT import_execution_id FROM robot_enhancement_batch WHERE id = ?",
 				Long.class, BATCH);
@@ -265,14 +274,18 @@ abstract class EnhancementImportJobTests {
 		prepare(resultFile());
 		assertThat(importExecutionId()).isNull();
 		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
-		String writer = EnhancementResultWriter.class.getName();
-		logging.setLogLevel(writer, LogLevel.DEBUG);
+		// Whichever writes the entries: the chunk writer, or, partitioned, the
+		// partitions'
+		// writer and the step that resolves the lines they staged.
+		List<String> writers = List.of(EnhancementResultWriter.class.getName(),
+				EnhancementCandidateWriter.class.getName(), ResolveEnhancementEntriesTasklet.class.getName());
+		writers.forEach((writer) -> logging.setLogLevel(writer, LogLevel.DEBUG));
 		JobExecution execution;
 		try {
 			execution = this.jobUtils.startJob(parameters());
 		}
 		finally {
-			logging.setLogLevel(writer, null);
+			writers.forEach((writer) -> logging.setLogLevel(writer, null));
 		}
 
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -352,15 +365,10 @@ abstract class EnhancementImportJobTests {
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		assertThat(failed.getExitStatus().getExitDescription()).startsWith("Database failure (after retries): ")
 			.contains("Injected fault");
-		assertThat(this.jdbc.queryForList(
-				"SELECT entry_number FROM robot_result_validation_entry ORDER BY" + " entry_number", Long.class))
-			.containsExactly(1L, 3L, 4L, 5L, 6L);
 		assertThat(this.jdbc.queryForObject("SELECT status FROM robot_enhancement_batch", String.class))
 			.isEqualTo("importing");
 		assertThat(importExecutionId()).isEqualTo(failed.getId());
-		assertThat(Steps.of(failed, "importEnhancementsStep")
-			.getExecutionContext()
-			.getLong("enhancementImportResultReader.line")).isEqualTo(6);
+		assertFailedAtEntry7(failed);
 
 		removeFault();
 		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
@@ -368,8 +376,26 @@ abstract class EnhancementImportJobTests {
 		assertThat(importExecutionId()).isEqualTo(restarted.getId());
 		assertThat(this.jobRepository.getJobInstances("enhancementImportJob", 0, 10)).hasSize(1);
 		assertThat(this.jobRepository.getJobExecutions(restarted.getJobInstance())).hasSize(2);
-		assertThat(Steps.of(restarted, "importEnhancementsStep").getReadCount()).isEqualTo(7);
+		assertResumedAfterEntry7(failed, restarted);
 		assertThat(outcome()).isEqualTo(uninterrupted);
+	}
+
+	/**
+	 * What the run that failed at entry 7 left: the entries of the committed chunks, and
+	 * the reader's position after them.
+	 */
+	void assertFailedAtEntry7(JobExecution failed) {
+		assertThat(this.jdbc.queryForList(
+				"SELECT entry_number FROM robot_result_validation_entry ORDER BY" + " entry_number", Long.class))
+			.containsExactly(1L, 3L, 4L, 5L, 6L);
+		assertThat(Steps.of(failed, "importEnhancementsStep")
+			.getExecutionContext()
+			.getLong("enhancementImportResultReader.line")).isEqualTo(6);
+	}
+
+	/** The restart read only the lines after the last commit. */
+	void assertResumedAfterEntry7(JobExecution failed, JobExecution restarted) {
+		assertThat(Steps.of(restarted, "importEnhancementsStep").getReadCount()).isEqualTo(7);
 	}
 
 }

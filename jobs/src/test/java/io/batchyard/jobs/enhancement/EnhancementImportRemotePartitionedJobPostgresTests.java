@@ -1,0 +1,25 @@
+package io.batchyard.jobs.enhancement;
+
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@link EnhancementImportPartitionedJobPostgresTests} in remote partitioning mode:
+ * Spring Batch Integration's manager polling the job repository, every partition request
+ * handed as its JSON body to two workers at once (the worker claims it once).
+ */
+@SpringBootTest(classes = { EnhancementTestApplication.class,
+		ReferenceLoadRemotePartitionedJobTests.DuplicatingTransport.class })
+@SpringBatchTest
+class EnhancementImportRemotePartitionedJobPostgresTests extends EnhancementImportPartitionedJobPostgresTests {
+
+	@DynamicPropertySource
+	static void remote(DynamicPropertyRegistry registry) {
+		registry.add("batchyard.partitioning.mode", () -> "remote");
+		registry.add("batchyard.partitioning.poll-interval", () -> "50ms");
+		registry.add("batchyard.partitioning.timeout", () -> "2m");
+	}
+
+}
