@@ -105,7 +105,10 @@ public final class BatchyardProcess implements AutoCloseable {
 	private static BatchyardProcess start(Path workingDirectory, String name, int port, String... settings) {
 		Path jar = Path.of(System.getProperty("batchyard.jar", "target/batchyard.jar")).toAbsolutePath();
 		assertThat(jar).as("the application jar (run the package phase first)").isRegularFile();
-		Path log = Path.of("target", "process-logs", COUNTER.incrementAndGet() + "-" + name + ".log").toAbsolutePath();
+		Path log = Path
+			.of("target", "process-logs",
+					ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + name + ".log")
+			.toAbsolutePath();
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				// Quicker start on small machines; the test measures behaviour,

@@ -42,10 +42,10 @@ class ScheduleFiresNodesIntegrationTests {
 	private static final Duration PERIOD = Duration.ofSeconds(10);
 
 	/** Fires launched while both nodes run, before the kill. */
-	private static final int FIRES_BEFORE_KILL = 6;
+	private static final int FIRES_BEFORE_KILL = 4;
 
 	/** Fires launched by the survivor alone, after the one it took over. */
-	private static final int FIRES_AFTER_KILL = 3;
+	private static final int FIRES_AFTER_KILL = 2;
 
 	private static JdbcTemplate db;
 
