@@ -23,10 +23,15 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A minimal SNS endpoint speaking the Query protocol the AWS SDK uses ({@code POST /}
  * with a form body): it answers {@code Action=Publish} with a valid
- * {@code PublishResponse}, records exactly the parameters the client sent, and answers
- * every other action with an SNS error document. It can be told to fail the next
- * publishes with a 500, or to hold them unanswered (a publish in flight when its sender
- * dies), to test faults. Loopback only; {@link #close()} stops it.
+ * {@code PublishResponse} and {@code Action=PublishBatch} with a
+ * {@code PublishBatchResponse} (refusing, as SNS does, more than 10 entries, repeated
+ * entry ids or more than 256 KiB of messages in one call), records exactly the parameters
+ * the client sent, and answers every other action with an SNS error document. Each
+ * published batch entry is recorded as the parameters of the equivalent {@code Publish}
+ * (its {@code TopicArn}, {@code Message}, {@code MessageAttributes...}), so a test reads
+ * the messages the same way however they were sent. It can be told to fail the next calls
+ * with a 500, to fail chosen batch entries, or to hold calls unanswered (a publish in
+ * flight when its sender dies), to test faults. Loopback only; {@link #close()} stops it.
  */
 public final class SnsQueryServer implements AutoCloseable {
 
@@ -39,6 +44,10 @@ public final class SnsQueryServer implements AutoCloseable {
 	private final AtomicInteger successesBeforeOutage = new AtomicInteger(-1);
 
 	private final AtomicInteger held = new AtomicInteger();
+
+	private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+	private final Map<String, AtomicInteger> entryFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private volatile CountDownLatch gate;
 
@@ -83,9 +92,19 @@ public final class SnsQueryServer implements AutoCloseable {
 		return this.published.stream().map((request) -> request.get("Message")).toList();
 	}
 
+	/**
+	 * The number of entries of every {@code PublishBatch} call answered with HTTP 200,
+	 * failed entries included, in order of arrival.
+	 */
+	public List<Integer> batchSizes() {
+		return new ArrayList<>(this.batchSizes);
+	}
+
 	public void clear() {
 		release();
 		this.published.clear();
+		this.batchSizes.clear();
+		this.entryFailures.clear();
 		this.failuresToInject.set(0);
 		this.successesBeforeOutage.set(-1);
 		this.held.set(0);
@@ -115,9 +134,11 @@ public final class SnsQueryServer implements AutoCloseable {
 	}
 
 	/**
-	 * Accepts this many more publishes, then answers every publish with HTTP 500 until
-	 * {@link #recover()}: an outage that outlasts the client's retries.
-	 * @param successes publishes still accepted
+	 * Accepts this many more messages, then answers every publish with HTTP 500 until
+	 * {@link #recover()}: an outage that outlasts the client's retries. A
+	 * {@code PublishBatch} that reaches the limit part way has its first entries accepted
+	 * and the others failed ({@code InternalError}, not the sender's fault).
+	 * @param successes messages still accepted
 	 */
 	public void outageAfter(int successes) {
 		this.successesBeforeOutage.set(successes);
@@ -127,6 +148,17 @@ public final class SnsQueryServer implements AutoCloseable {
 	public void recover() {
 		this.successesBeforeOutage.set(-1);
 		this.failuresToInject.set(0);
+	}
+
+	/**
+	 * Fails the next {@code PublishBatch} entries whose message contains a text, each as
+	 * an entry of the {@code Failed} list ({@code InternalError}, not the sender's
+	 * fault), while the call and its other entries succeed.
+	 * @param messageFragment the text
+	 * @param times how many such entries to fail
+	 */
+	public void failEntries(String messageFragment, int times) {
+		this.entryFailures.put(messageFragment, new AtomicInteger(times));
 	}
 
 	/**
@@ -141,7 +173,7 @@ public final class SnsQueryServer implements AutoCloseable {
 		try (exchange) {
 			Map<String, String> form = parseForm(exchange.getRequestBody());
 			String action = form.getOrDefault("Action", "");
-			if (!"POST".equals(exchange.getRequestMethod()) || !"Publish".equals(action)) {
+			if (!"POST".equals(exchange.getRequestMethod()) || !List.of("Publish", "PublishBatch").contains(action)) {
 				respond(exchange, 400, error("InvalidAction", "Unsupported action '" + action + "'", "Sender"));
 				return;
 			}
@@ -157,13 +189,21 @@ public final class SnsQueryServer implements AutoCloseable {
 				respond(exchange, 500, error("InternalError", "Held, then refused", "Receiver"));
 				return;
 			}
-			boolean outage = this.successesBeforeOutage.getAndUpdate((n) -> (n > 0) ? n - 1 : n) == 0;
-			if (outage || this.failuresToInject.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			if (this.successesBeforeOutage.get() == 0
+					|| this.failuresToInject.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 				respond(exchange, 500, error("InternalError", "Injected fault", "Receiver"));
+				return;
+			}
+			if ("PublishBatch".equals(action)) {
+				publishBatch(exchange, form);
 				return;
 			}
 			if (form.get("TopicArn") == null || form.get("Message") == null) {
 				respond(exchange, 400, error("InvalidParameter", "TopicArn and Message are required", "Sender"));
+				return;
+			}
+			if (!acceptOne()) {
+				respond(exchange, 500, error("InternalError", "Injected fault", "Receiver"));
 				return;
 			}
 			this.published.add(form);
@@ -174,6 +214,120 @@ public final class SnsQueryServer implements AutoCloseable {
 							+ "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
 							+ "</PublishResponse>");
 		}
+	}
+
+	/** Whether one more message fits before the outage, counting it if so. */
+	private boolean acceptOne() {
+		return this.successesBeforeOutage.getAndUpdate((n) -> (n > 0) ? n - 1 : n) != 0;
+	}
+
+	private void publishBatch(HttpExchange exchange, Map<String, String> form) throws IOException {
+		String topicArn = form.get("TopicArn");
+		if (topicArn == null) {
+			respond(exchange, 400, error("InvalidParameter", "TopicArn is required", "Sender"));
+			return;
+		}
+		String prefix = "PublishBatchRequestEntries.member.";
+		Map<Integer, Map<String, String>> entries = new java.util.TreeMap<>();
+		for (Map.Entry<String, String> parameter : form.entrySet()) {
+			if (!parameter.getKey().startsWith(prefix)) {
+				continue;
+			}
+			String rest = parameter.getKey().substring(prefix.length());
+			int dot = rest.indexOf('.');
+			if (dot < 1) {
+				respond(exchange, 400, error("InvalidParameter", "Bad parameter " + parameter.getKey(), "Sender"));
+				return;
+			}
+			int member = Integer.parseInt(rest.substring(0, dot));
+			entries.computeIfAbsent(member, (n) -> new LinkedHashMap<>())
+				.put(rest.substring(dot + 1), parameter.getValue());
+		}
+		if (entries.isEmpty()) {
+			respond(exchange, 400,
+					error("EmptyBatchRequest", "The batch request doesn't contain any entries", "Sender"));
+			return;
+		}
+		if (entries.size() > 10) {
+			respond(exchange, 400, error("TooManyEntriesInBatchRequest",
+					"The batch request contains more entries than permissible", "Sender"));
+			return;
+		}
+		long bytes = 0;
+		java.util.Set<String> ids = new java.util.HashSet<>();
+		for (Map<String, String> entry : entries.values()) {
+			if (entry.get("Id") == null || entry.get("Message") == null) {
+				respond(exchange, 400, error("InvalidParameter", "Every entry needs an Id and a Message", "Sender"));
+				return;
+			}
+			if (!ids.add(entry.get("Id"))) {
+				respond(exchange, 400,
+						error("BatchEntryIdsNotDistinct", "Two or more batch entries have the same Id", "Sender"));
+				return;
+			}
+			bytes += size(entry);
+		}
+		if (bytes > 262_144) {
+			respond(exchange, 400, error("BatchRequestTooLong",
+					"The length of all the messages put together is more than the limit: " + bytes, "Sender"));
+			return;
+		}
+		this.batchSizes.add(entries.size());
+		StringBuilder successful = new StringBuilder();
+		StringBuilder failed = new StringBuilder();
+		for (Map<String, String> entry : entries.values()) {
+			String id = escape(entry.get("Id"));
+			if (failEntry(entry.get("Message")) || !acceptOne()) {
+				failed.append("<member><Id>")
+					.append(id)
+					.append("</Id><Code>InternalError</Code><Message>Injected entry fault</Message>")
+					.append("<SenderFault>false</SenderFault></member>");
+				continue;
+			}
+			Map<String, String> publish = new LinkedHashMap<>();
+			publish.put("Action", "PublishBatch");
+			publish.put("TopicArn", topicArn);
+			publish.putAll(entry);
+			this.published.add(publish);
+			successful.append("<member><Id>")
+				.append(id)
+				.append("</Id><MessageId>")
+				.append(UUID.randomUUID())
+				.append("</MessageId></member>");
+		}
+		respond(exchange, 200,
+				"<PublishBatchResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishBatchResult>"
+						+ "<Successful>" + successful + "</Successful><Failed>" + failed + "</Failed>"
+						+ "</PublishBatchResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
+						+ "</RequestId></ResponseMetadata></PublishBatchResponse>");
+	}
+
+	private boolean failEntry(String message) {
+		for (Map.Entry<String, AtomicInteger> failure : this.entryFailures.entrySet()) {
+			if (message.contains(failure.getKey()) && failure.getValue().getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A message's size as SNS counts it: the message and each attribute's name, type and
+	 * value, in UTF-8 bytes.
+	 */
+	private static long size(Map<String, String> entry) {
+		long size = 0;
+		for (Map.Entry<String, String> parameter : entry.entrySet()) {
+			String name = parameter.getKey();
+			if (name.equals("Message") || name.startsWith("MessageAttributes.")) {
+				size += parameter.getValue().getBytes(StandardCharsets.UTF_8).length;
+			}
+		}
+		return size;
+	}
+
+	private static String escape(String text) {
+		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
 	}
 
 	private static String error(String code, String message, String type) {

@@ -53,8 +53,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * Both read DynamoDB page by page and keep the key of the last row read in the step's
  * ExecutionContext; both skip (and record) rows no rule can process; neither retries in
  * the step: the SDK retries throttling, 5xx and network faults itself, and
- * {@link SqsBatchSender} retries failed batch entries, so what still fails fails the step
- * for a restart.
+ * {@link SqsBatchSender} and {@link SnsPublisher} retry failed batch entries, so what
+ * still fails fails the step for a restart.
  * <p>
  * With {@code batchyard.jobs.postingest.sweep-grid-size} above 1 the sweep is a
  * partitioned step: each partition scans one segment of a DynamoDB parallel scan
@@ -284,7 +284,13 @@ public class PostingestJobsConfiguration {
 			.maxMessageSize(maxMessageSize)
 			.build();
 		SnsPublisher publisher = (properties.topicArn() != null && !properties.topicArn().isBlank())
-				? SnsPublisher.builder().client(sns.getObject()).topicArn(properties.topicArn()).build() : null;
+				? SnsPublisher.builder()
+					.client(sns.getObject())
+					.topicArn(properties.topicArn())
+					.maxAttempts(properties.sendAttempts())
+					.initialBackOff(properties.sendBackOff())
+					.build()
+				: null;
 		return new PostingestWriter(sender, publisher, dynamoDb, properties.tableName(), Clock.systemUTC(),
 				properties.sendAttempts(), properties.sendBackOff());
 	}

@@ -27,8 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param queues the confirmer queues, in the order an asset goes through them
  * @param chunkSize rows per chunk (and per transaction of the job repository)
  * @param skipLimit the most rows one step execution may skip before it fails
- * @param sendAttempts attempts per SQS batch entry that SQS fails, and per row change
- * that DynamoDB throttles or fails on its side, the first included
+ * @param sendAttempts attempts per SQS batch entry that SQS fails, per SNS
+ * {@code PublishBatch} entry that SNS fails, and per row change that DynamoDB throttles
+ * or fails on its side, the first included
  * @param sendBackOff the wait before retrying failed entries; it doubles each time
  * @param sweepGridSize partitions of {@code sweepStateTableStep}: 1 scans the table in
  * one step; more runs a DynamoDB parallel scan, one segment per partition (locally or on

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import io.batchyard.readers.sns.OutboundNotification;
 import io.batchyard.readers.sns.SnsPublisher;
 import io.batchyard.readers.sqs.OutboundMessage;
 import io.batchyard.readers.sqs.SqsBatchSender;
@@ -28,12 +29,14 @@ import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 /**
  * Applies a chunk of {@link Transition}s in the order that makes a crash cost at most
  * duplicates, never a lost row: first every SQS message of the chunk
- * ({@code SendMessageBatch}), then every notification, then every row change, each under
- * a condition that the row is still in the state it was read in. A crash before the row
- * changes leaves the row as it was, so the restarted step reads it again and sends again
- * (at least once); a crash after it leaves the row changed, and the restarted step finds
- * nothing to do for it. A condition that fails means another run changed the row since it
- * was read: the change is not applied twice and the row is left as that run left it.
+ * ({@code SendMessageBatch}), then every notification ({@code PublishBatch}; an entry SNS
+ * still fails after its retries fails the chunk like a failed call), then every row
+ * change, each under a condition that the row is still in the state it was read in. A
+ * crash before the row changes leaves the row as it was, so the restarted step reads it
+ * again and sends again (at least once); a crash after it leaves the row changed, and the
+ * restarted step finds nothing to do for it. A condition that fails means another run
+ * changed the row since it was read: the change is not applied twice and the row is left
+ * as that run left it.
  * <p>
  * The chunk transaction is the job repository's: it covers the ExecutionContext (the
  * reader's position) and skip records, not DynamoDB, SQS or SNS.
@@ -99,15 +102,18 @@ public class PostingestWriter implements ItemWriter<Transition> {
 						transition.messageBody()));
 			}
 		}
-		this.sender.send(messages);
+		List<OutboundNotification> notifications = new ArrayList<>();
 		for (Transition transition : chunk) {
 			if (transition.notification() != null) {
-				if (this.publisher == null) {
-					throw new IllegalStateException(
-							"No SNS topic is configured: set batchyard.jobs.postingest.topic-arn");
-				}
-				this.publisher.publish(transition.notification());
+				notifications.add(new OutboundNotification(transition.row().key(), transition.notification()));
 			}
+		}
+		if (!notifications.isEmpty() && this.publisher == null) {
+			throw new IllegalStateException("No SNS topic is configured: set batchyard.jobs.postingest.topic-arn");
+		}
+		this.sender.send(messages);
+		if (!notifications.isEmpty()) {
+			this.publisher.publishAll(notifications);
 		}
 		changeRows(chunk.getItems(), this.clock.instant().toString());
 	}

@@ -236,6 +236,62 @@ class PostingestSweepJobTests {
 		assertThat(PostingestServers.sns().published()).hasSize(4 + 7);
 	}
 
+	@Test
+	void aNotificationSnsStillFailsInItsBatchFailsTheChunkAndTheRestartPublishesItOnce() throws Exception {
+		for (int i = 0; i < 10; i++) {
+			put("asset-" + i, Map.of("input", "{\"n\":" + i + "}"));
+		}
+		// The entry of asset-4 fails on each of its 4 attempts; the other entries
+		// succeed.
+		PostingestServers.sns().failEntries("\"asset-4\"", 4);
+		JobParameters parameters = parameters("2026-11-23T10:05:00Z");
+
+		JobExecution first = this.jobUtils.startJob(parameters);
+
+		assertThat(first.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(first.getAllFailureExceptions()).isNotEmpty()
+			.anySatisfy((failure) -> assertThat(failure).hasStackTraceContaining(
+					"Could not publish 1 SNS message(s) to " + TOPIC + ": asset-4/TDR_1 (InternalError: "));
+		assertThat(PostingestServers.sns().batchSizes()).isNotEmpty()
+			.allSatisfy((size) -> assertThat(size).isBetween(1, 10));
+		List<String> firstNotes = notifiedAssets();
+		assertThat(firstNotes).doesNotContain("asset-4").doesNotHaveDuplicates();
+		// Not lost: the row of the failed notification was not advanced, so it is read
+		// again.
+		assertThat(attribute("asset-4", "queue")).isNull();
+		List<String> committed = firstNotes.stream().filter((asset) -> attribute(asset, "queue") != null).toList();
+		// The rows of the failed chunk that were notified: the at-least-once window.
+		List<String> window = firstNotes.stream().filter((asset) -> !committed.contains(asset)).toList();
+		assertThat(window.size()).isLessThan(3);
+		long written = this.jobRepository.getJobExecution(first.getId())
+			.getStepExecutions()
+			.stream()
+			.filter((step) -> !step.getStepName().equals(PostingestJobsConfiguration.SWEEP_STEP) || gridSize() == 1)
+			.mapToLong(StepExecution::getWriteCount)
+			.sum();
+		assertThat((long) committed.size()).isEqualTo(written);
+
+		JobExecution second = this.jobUtils.startJob(parameters);
+
+		assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(second.getJobInstanceId()).isEqualTo(first.getJobInstanceId());
+		for (int i = 0; i < 10; i++) {
+			assertThat(attribute("asset-" + i, "queue")).isEqualTo("CC");
+		}
+		Map<String, Long> notes = notifiedAssets().stream()
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		assertThat(notes).hasSize(10).containsEntry("asset-4", 1L);
+		notes.forEach((asset, times) -> assertThat(times).as(asset).isEqualTo(window.contains(asset) ? 2L : 1L));
+	}
+
+	static List<String> notifiedAssets() {
+		return PostingestServers.sns()
+			.messages()
+			.stream()
+			.map((message) -> json.readTree(message).get("parameters").get("assetId").stringValue())
+			.toList();
+	}
+
 	static JobParameters parameters(String fireTime) {
 		return new JobParametersBuilder().addString("fireTime", fireTime).toJobParameters();
 	}
