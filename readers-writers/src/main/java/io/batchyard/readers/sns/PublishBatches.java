@@ -1,7 +1,8 @@
 package io.batchyard.readers.sns;
 
-import java.util.ArrayList;
 import java.util.List;
+
+import io.batchyard.readers.support.SizeLimitedBatches;
 
 /**
  * Splits messages into {@code PublishBatch} calls SNS accepts: at most
@@ -29,31 +30,10 @@ public final class PublishBatches {
 	 * @return the batches, and the messages too large to publish at all
 	 */
 	public static Plan plan(List<OutboundNotification> messages, long maxBytes) {
-		if (maxBytes < 1) {
-			throw new IllegalArgumentException("maxBytes must be positive, not " + maxBytes);
-		}
-		List<List<OutboundNotification>> batches = new ArrayList<>();
-		List<TooLarge> tooLarge = new ArrayList<>();
-		List<OutboundNotification> batch = new ArrayList<>();
-		long batchBytes = 0;
-		for (OutboundNotification message : messages) {
-			long size = message.size();
-			if (size > maxBytes) {
-				tooLarge.add(new TooLarge(message, size, maxBytes));
-				continue;
-			}
-			if (batch.size() == MAX_ENTRIES || batchBytes + size > maxBytes) {
-				batches.add(batch);
-				batch = new ArrayList<>();
-				batchBytes = 0;
-			}
-			batch.add(message);
-			batchBytes += size;
-		}
-		if (!batch.isEmpty()) {
-			batches.add(batch);
-		}
-		return new Plan(batches, tooLarge);
+		SizeLimitedBatches.Split<OutboundNotification> split = SizeLimitedBatches.split(messages,
+				OutboundNotification::size, MAX_ENTRIES, maxBytes);
+		return new Plan(split.batches(),
+				split.tooLarge().stream().map((message) -> new TooLarge(message, message.size(), maxBytes)).toList());
 	}
 
 	/**

@@ -1,7 +1,8 @@
 package io.batchyard.readers.sqs;
 
-import java.util.ArrayList;
 import java.util.List;
+
+import io.batchyard.readers.support.SizeLimitedBatches;
 
 /**
  * Splits the messages for one queue into {@code SendMessageBatch} calls SQS accepts: at
@@ -25,31 +26,10 @@ public final class SendMessageBatches {
 	 * @return the batches, and the messages too large to send at all
 	 */
 	public static Plan plan(List<OutboundMessage> messages, long maxBytes) {
-		if (maxBytes < 1) {
-			throw new IllegalArgumentException("maxBytes must be positive, not " + maxBytes);
-		}
-		List<List<OutboundMessage>> batches = new ArrayList<>();
-		List<TooLarge> tooLarge = new ArrayList<>();
-		List<OutboundMessage> batch = new ArrayList<>();
-		long batchBytes = 0;
-		for (OutboundMessage message : messages) {
-			long size = message.size();
-			if (size > maxBytes) {
-				tooLarge.add(new TooLarge(message, size, maxBytes));
-				continue;
-			}
-			if (batch.size() == MAX_ENTRIES || batchBytes + size > maxBytes) {
-				batches.add(batch);
-				batch = new ArrayList<>();
-				batchBytes = 0;
-			}
-			batch.add(message);
-			batchBytes += size;
-		}
-		if (!batch.isEmpty()) {
-			batches.add(batch);
-		}
-		return new Plan(batches, tooLarge);
+		SizeLimitedBatches.Split<OutboundMessage> split = SizeLimitedBatches.split(messages, OutboundMessage::size,
+				MAX_ENTRIES, maxBytes);
+		return new Plan(split.batches(),
+				split.tooLarge().stream().map((message) -> new TooLarge(message, message.size(), maxBytes)).toList());
 	}
 
 	/**
