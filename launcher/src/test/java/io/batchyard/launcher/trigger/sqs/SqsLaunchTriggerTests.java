@@ -33,8 +33,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -45,7 +48,8 @@ import static org.awaitility.Awaitility.await;
 @BatchyardTest
 @TestPropertySource(properties = { "batchyard.launcher.sqs.enabled=true", "batchyard.launcher.sqs.create-queues=true",
 		"batchyard.launcher.sqs.max-receive-count=2", "batchyard.launcher.sqs.visibility-timeout=2s",
-		"batchyard.launcher.sqs.poll-timeout=1s" })
+		"batchyard.launcher.sqs.poll-timeout=1s", "batchyard.queue-depths.cache-for=0s",
+		"batchyard.queue-depths.timeout=5s" })
 class SqsLaunchTriggerTests {
 
 	private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -73,6 +77,9 @@ class SqsLaunchTriggerTests {
 		}
 
 	}
+
+	@Autowired
+	MockMvc mvc;
 
 	@Autowired
 	SqsAsyncClient sqs;
@@ -140,7 +147,7 @@ class SqsLaunchTriggerTests {
 	}
 
 	@Test
-	void movesBadMessagesToTheDeadLetterQueueAndKeepsListening() {
+	void movesBadMessagesToTheDeadLetterQueueAndKeepsListening() throws Exception {
 		double rejected = counter("other", Outcome.REJECTED);
 		double launched = counter("other", Outcome.LAUNCHED);
 
@@ -148,6 +155,16 @@ class SqsLaunchTriggerTests {
 		String unknownJob = send(OTHER_QUEUE, "{\"job\": \"noSuchJob\", \"parameters\": {}}");
 
 		await().atMost(WAIT).until(() -> messageCount(OTHER_QUEUE + "-dlq") == 2);
+		// The triggers page reads the dead-letter queue the redrive policy names.
+		String page = this.mvc.perform(get("/triggers"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		String row = page.substring(page.indexOf("<code>" + OTHER_QUEUE + "</code>"));
+		row = row.substring(0, row.indexOf("</tr>"));
+		String deadLetterDepth = row.substring(row.lastIndexOf("<td>") + 4, row.lastIndexOf("</td>"));
+		assertThat(deadLetterDepth).isEqualTo("2");
 		List<Message> dead = receiveAll(OTHER_QUEUE + "-dlq");
 		assertThat(dead).extracting(Message::messageId).containsExactlyInAnyOrder(unparseable, unknownJob);
 		// maxReceiveCount 2: each bad message was received, and refused, twice.
