@@ -3,10 +3,7 @@ package io.batchyard.launcher.partition;
 import java.util.List;
 
 import io.awspring.cloud.sqs.integration.SqsMessageDrivenChannelAdapter;
-import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
 import io.awspring.cloud.sqs.listener.SqsContainerOptions;
-import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
-import io.awspring.cloud.sqs.support.converter.SqsMessagingMessageConverter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -14,6 +11,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import io.batchyard.jobs.partition.PartitioningProperties;
 import io.batchyard.launcher.trigger.sqs.QueueProvisioner;
+import io.batchyard.launcher.trigger.sqs.SqsListenerOptions;
 import io.batchyard.launcher.trigger.sqs.SqsTriggerProperties;
 
 import org.springframework.context.SmartLifecycle;
@@ -96,24 +94,10 @@ class PartitionQueueListener implements SmartLifecycle {
 	}
 
 	private SqsContainerOptions containerOptions() {
-		// The body is handed over as the raw string, never as a class a "JavaType"
-		// attribute names.
-		SqsMessagingMessageConverter converter = new SqsMessagingMessageConverter();
-		converter.setPayloadTypeMapper((message) -> null);
-		int concurrency = this.properties.workerConcurrency();
-		return SqsContainerOptions.builder()
-			// The handler deletes a message once its partition ran or is known to be
-			// taken; a refused message stays for the dead-letter queue.
-			.acknowledgementMode(AcknowledgementMode.MANUAL)
-			.acknowledgementInterval(java.time.Duration.ZERO)
-			.acknowledgementThreshold(0)
+		return SqsListenerOptions
+			.manualDelete(this.properties.workerConcurrency(), this.sqsProperties.pollTimeout(),
+					this.properties.visibilityTimeout())
 			.messageSystemAttributeNames(List.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-			.maxConcurrentMessages(concurrency)
-			.maxMessagesPerPoll(Math.min(concurrency, 10))
-			.pollTimeout(this.sqsProperties.pollTimeout())
-			.messageVisibility(this.properties.visibilityTimeout())
-			.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
-			.messageConverter(converter)
 			.build();
 	}
 

@@ -7,10 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.awspring.cloud.sqs.integration.SqsMessageDrivenChannelAdapter;
-import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
 import io.awspring.cloud.sqs.listener.SqsContainerOptions;
-import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
-import io.awspring.cloud.sqs.support.converter.SqsMessagingMessageConverter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -109,29 +106,11 @@ class QueueTriggerSubscriptions implements SmartLifecycle, LaunchTrigger, Ordere
 	}
 
 	private SqsContainerOptions containerOptions() {
-		// The body is always handed over as the raw string: the default converter would
-		// otherwise load and instantiate whatever class a "JavaType" attribute names.
-		SqsMessagingMessageConverter converter = new SqsMessagingMessageConverter();
-		converter.setPayloadTypeMapper((message) -> null);
-		int concurrency = this.properties.maxConcurrentMessages();
-		return SqsContainerOptions.builder()
-			// The handler deletes a message itself, only once its launch is accepted or
-			// found to be a duplicate; see LaunchMessageHandler.
-			.acknowledgementMode(AcknowledgementMode.MANUAL)
-			// Delete at once rather than in batches: launches are rare, and a delete lost
-			// in a batch at shutdown would only cost a duplicate anyway.
-			.acknowledgementInterval(java.time.Duration.ZERO)
-			.acknowledgementThreshold(0)
+		return SqsListenerOptions
+			.manualDelete(this.properties.maxConcurrentMessages(), this.properties.pollTimeout(),
+					this.properties.visibilityTimeout())
 			.messageAttributeNames(List.of("All"))
 			.messageSystemAttributeNames(List.of(MessageSystemAttributeName.ALL))
-			.maxConcurrentMessages(concurrency)
-			.maxMessagesPerPoll(Math.min(concurrency, 10))
-			.pollTimeout(this.properties.pollTimeout())
-			.messageVisibility(this.properties.visibilityTimeout())
-			// A missing production queue is a deployment error, not something to paper
-			// over with a queue that has no dead-letter queue.
-			.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
-			.messageConverter(converter)
 			.build();
 	}
 
