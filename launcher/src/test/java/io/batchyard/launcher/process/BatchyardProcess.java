@@ -305,6 +305,14 @@ public final class BatchyardProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/**
+	 * Whether the process still runs.
+	 * @return {@code false} once it exited or was killed
+	 */
+	public boolean alive() {
+		return this.process.isAlive();
+	}
+
 	@Override
 	public void close() {
 		if (this.process.isAlive()) {

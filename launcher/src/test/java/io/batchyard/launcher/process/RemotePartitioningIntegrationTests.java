@@ -1,6 +1,8 @@
 package io.batchyard.launcher.process;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -17,10 +19,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.batchyard.jobs.enhancement.BlobKeys;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.EmbeddedPostgresServer;
 import io.batchyard.test.ReferenceFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -29,101 +37,228 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Remote partitioning across JVMs: a manager-only node and two worker nodes on one
- * PostgreSQL database and ElasticMQ run a partitioned {@code referenceLoadJob}; one
- * worker is killed with {@code kill -9} in the middle of a partition, the manager's node
- * recovers that partition from the worker's heartbeat, the execution ends FAILED, and a
- * restart runs only that partition, from its last commit. The partitions ran on both
- * workers, and the rows (counted and checksummed), enhancements and recorded skips are
- * those a single node leaves with the unpartitioned step on a database of its own.
- * {@code -Dpartition.lines=400000} runs it at the size of the scale-out issue (the build
- * uses 40,000 lines to keep the suite short).
+ * PostgreSQL database and ElasticMQ run a partitioned job; one worker is killed with
+ * {@code kill -9} in the middle of a partition, the manager's node recovers that
+ * partition from the worker's heartbeat, the execution ends FAILED, and a restart runs
+ * only that partition, from its last commit. The partitions ran on both workers, and the
+ * end state equals what a single node leaves with the unpartitioned step on a database of
+ * its own: for {@code referenceLoadJob} the rows (counted and checksummed), enhancements
+ * and recorded skips; for {@code enhancementImportJob} the validation report byte for
+ * byte, the entries, enhancements and pending statuses.
+ * <p>
+ * The four JVMs start once for both tests (a killed worker is replaced before the next
+ * test; each test leaves empty domain tables behind). {@code -Dpartition.lines=400000}
+ * runs the reference load at the size of the scale-out issue (the build uses 40,000 lines
+ * to keep the suite short); {@code -Dpartition.results} sets the number of requested
+ * references of the import (20,000; its file has a quarter more lines).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemotePartitioningIntegrationTests {
 
 	private static final int LINES = Integer.getInteger("partition.lines", 40_000);
 
-	private static final Pattern RAN = Pattern.compile("Running partition request step=loadReferenceRangeStep");
+	private static final int RESULTS = Integer.getInteger("partition.results", 20_000);
 
-	@Test
-	void aWorkerKilledMidPartitionCostsOnlyThatPartitionsUncommittedWork(@TempDir Path files, @TempDir Path single,
-			@TempDir Path manager, @TempDir Path worker1, @TempDir Path worker2) throws Exception {
-		Path references = files.resolve("references.jsonl");
-		ReferenceFiles.write(references, LINES, 15);
-		String singleDatabase = EmbeddedPostgresServer.newDatabaseUrl();
-		String scaledDatabase = EmbeddedPostgresServer.newDatabaseUrl();
-		String queue = "partitions-" + UUID.randomUUID().toString().substring(0, 8);
-		String[] scaled = { "--spring.datasource.url=" + scaledDatabase, "--spring.datasource.username=postgres",
-				"--spring.datasource.password=postgres",
+	private static final String REFERENCE_RANGE_STEP = "loadReferenceRangeStep";
+
+	private static final String IMPORT_RANGE_STEP = "importEnhancementRangeStep";
+
+	private static final String DOMAIN_TABLES = "robot_result_validation_entry, robot_result_candidate, enhancement,"
+			+ " pending_enhancement, robot_enhancement_batch, enhancement_request, reference, BATCHYARD_SKIPPED_ITEM";
+
+	private Path files;
+
+	private Path singleBlobs;
+
+	private Path scaledBlobs;
+
+	private Path root;
+
+	private String singleDatabase;
+
+	private String scaledDatabase;
+
+	private String queue;
+
+	private String[] scaled;
+
+	private BatchyardProcess single;
+
+	private BatchyardProcess manager;
+
+	private final BatchyardProcess[] workers = new BatchyardProcess[2];
+
+	@BeforeAll
+	void startNodes(@TempDir Path root) throws IOException {
+		this.root = root;
+		this.files = Files.createDirectories(root.resolve("files"));
+		this.singleBlobs = Files.createDirectories(root.resolve("single-blobs"));
+		this.scaledBlobs = Files.createDirectories(root.resolve("scaled-blobs"));
+		this.singleDatabase = EmbeddedPostgresServer.newDatabaseUrl();
+		this.scaledDatabase = EmbeddedPostgresServer.newDatabaseUrl();
+		this.queue = "partitions-" + UUID.randomUUID().toString().substring(0, 8);
+		this.scaled = new String[] { "--spring.datasource.url=" + this.scaledDatabase,
+				"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
 				"--spring.cloud.aws.sqs.endpoint=" + ElasticMqServer.endpoint(),
 				"--batchyard.launcher.sqs.create-queues=true", "--batchyard.partitioning.mode=remote",
-				"--batchyard.partitioning.queue=" + queue, "--batchyard.partitioning.poll-interval=200ms",
+				"--batchyard.partitioning.queue=" + this.queue, "--batchyard.partitioning.poll-interval=200ms",
 				"--batchyard.partitioning.worker-concurrency=1", "--batchyard.jobs.reference-load.grid-size=4",
-				"--batchyard.jobs.reference-load.allowed-directories=" + files,
-				// Small chunks: a partition commits often, so the kill lands between
-				// commits of one; a short heartbeat timeout: recovery within seconds.
+				"--batchyard.jobs.enhancement-import.grid-size=4",
+				"--batchyard.jobs.reference-load.allowed-directories=" + this.files,
+				"--batchyard.enhancements.storage.directory=" + this.scaledBlobs,
+				// Small chunks (both jobs): a partition commits often, so the kill lands
+				// between commits of one; a short heartbeat timeout: recovery within
+				// seconds.
 				"--batchyard.jobs.enhancement-import.chunk-size=100", "--batchyard.runner.heartbeat-interval=1s",
 				"--batchyard.runner.heartbeat-timeout=5s" };
-
-		CompletableFuture<BatchyardProcess> startingWorker = CompletableFuture
-			.supplyAsync(() -> BatchyardProcess.start(worker1, "partition-worker-1", scaled));
-		try (BatchyardProcess one = BatchyardProcess.start(single, "partition-single",
-				"--spring.datasource.url=" + singleDatabase, "--spring.datasource.username=postgres",
+		CompletableFuture<BatchyardProcess> startingWorker = CompletableFuture.supplyAsync(() -> startWorker(0));
+		this.single = BatchyardProcess.start(Files.createDirectories(root.resolve("single")), "partition-single",
+				"--spring.datasource.url=" + this.singleDatabase, "--spring.datasource.username=postgres",
 				"--spring.datasource.password=postgres",
-				"--batchyard.jobs.reference-load.allowed-directories=" + files);
-				BatchyardProcess first = startingWorker.join();
-				BatchyardProcess second = BatchyardProcess.start(worker2, "partition-worker-2", scaled);
-				BatchyardProcess boss = BatchyardProcess.start(manager, "partition-manager",
-						append(scaled, "--batchyard.runner.worker=false"))) {
-			long baseline = one.launch("referenceLoadJob", Map.of("input", "file:" + references));
-			for (BatchyardProcess worker : List.of(first, second)) {
-				await("worker listening").atMost(Duration.ofSeconds(30))
-					.until(() -> worker.output().contains("Worker listening to partition queue=" + queue));
-			}
-			assertThat(boss.output()).contains("Not a partition worker");
+				"--batchyard.jobs.reference-load.allowed-directories=" + this.files,
+				"--batchyard.enhancements.storage.directory=" + this.singleBlobs);
+		this.workers[0] = startingWorker.join();
+		this.workers[1] = startWorker(1);
+		this.manager = BatchyardProcess.start(Files.createDirectories(root.resolve("manager")), "partition-manager",
+				append(this.scaled, "--batchyard.runner.worker=false"));
+		assertThat(this.manager.output()).contains("Not a partition worker");
+	}
 
-			long partitioned = boss.launch("referenceLoadJob", Map.of("input", "file:" + references));
-
-			// Kill worker 1 once one of its partitions has committed some chunks.
-			String victim = nodeOf(scaledDatabase, first.pid());
-			long killedPartition = await("a partition of worker 1 committed").atMost(Duration.ofMinutes(2))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> runningPartitionOf(scaledDatabase, victim), (id) -> id > 0);
-			assertThat(first.kill()).isEqualTo(BatchyardProcess.KILLED);
-			long committedBeforeKill = readCount(scaledDatabase, killedPartition);
-			assertThat(committedBeforeKill).isPositive();
-
-			JsonNode failed = awaitEnd(boss, partitioned);
-			assertThat(failed.path("status").asString()).isEqualTo("FAILED");
-			assertThat(status(scaledDatabase, killedPartition)).isEqualTo("FAILED");
-			assertThat(exitDescription(scaledDatabase, killedPartition))
-				.startsWith("runner node " + victim + " stopped heart-beating at ")
-				.contains("; recovered by ");
-
-			long restarted = boss.restart(partitioned);
-			JsonNode done = awaitEnd(boss, restarted);
-			JsonNode baselineDone = awaitEnd(one, baseline);
-			assertThat(baselineDone.path("status").asString()).isEqualTo("COMPLETED");
-			assertThat(done.path("status").asString()).isEqualTo("COMPLETED");
-			assertThat(done.path("exitCode").asString()).isEqualTo(baselineDone.path("exitCode").asString());
-			int ranOnFirst = count(RAN, first.output());
-			int ranOnSecond = count(RAN, second.output());
-			assertThat(ranOnFirst).as("partitions run by worker 1").isPositive();
-			assertThat(ranOnSecond).as("partitions run by worker 2").isPositive();
-			// Four partitions, one of them run twice: killed, then resumed by the
-			// restart.
-			assertThat(ranOnFirst + ranOnSecond).isEqualTo(5);
-			assertThat(count(RAN, boss.output())).isZero();
-			// Only the killed partition ran again, from its last commit: every line was
-			// read once in a committed chunk.
-			assertThat(partitionsRun(scaledDatabase, restarted)).isEqualTo(1);
-			assertThat(committedReads(scaledDatabase) + committedBeforeKill).isEqualTo(LINES);
+	private BatchyardProcess startWorker(int index) {
+		try {
+			return BatchyardProcess.start(Files.createDirectories(this.root.resolve("worker-" + index)),
+					"partition-worker-" + (index + 1), this.scaled);
 		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
 
-		State expected = State.of(singleDatabase);
-		State actual = State.of(scaledDatabase);
+	/** Replaces the worker a test killed, so that each test has two. */
+	@BeforeEach
+	void twoWorkersListening() {
+		for (int i = 0; i < this.workers.length; i++) {
+			if (!this.workers[i].alive()) {
+				this.workers[i].close();
+				this.workers[i] = startWorker(i);
+			}
+			BatchyardProcess worker = this.workers[i];
+			await("worker listening").atMost(Duration.ofSeconds(30))
+				.until(() -> worker.output().contains("Worker listening to partition queue=" + this.queue));
+		}
+	}
+
+	@AfterEach
+	void emptyDomainTables() throws SQLException {
+		for (String url : List.of(this.singleDatabase, this.scaledDatabase)) {
+			try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+					Statement statement = connection.createStatement()) {
+				statement.execute("TRUNCATE " + DOMAIN_TABLES);
+			}
+		}
+	}
+
+	@AfterAll
+	void stopNodes() {
+		for (BatchyardProcess process : new BatchyardProcess[] { this.manager, this.workers[0], this.workers[1],
+				this.single }) {
+			if (process != null) {
+				process.close();
+			}
+		}
+	}
+
+	@Test
+	void referenceLoadWorkerKilledMidPartitionCostsOnlyThatPartitionsUncommittedWork() throws Exception {
+		Path references = this.files.resolve("references.jsonl");
+		ReferenceFiles.write(references, LINES, 15);
+		Map<String, String> parameters = Map.of("input", "file:" + references);
+		long baseline = this.single.launch("referenceLoadJob", parameters);
+
+		killOneWorkerAndRestart("referenceLoadJob", parameters, REFERENCE_RANGE_STEP, LINES, baseline);
+
+		LoadState expected = LoadState.of(this.singleDatabase);
+		LoadState actual = LoadState.of(this.scaledDatabase);
 		assertThat(expected.references()).isGreaterThan(LINES * 9 / 10);
 		assertThat(expected.skips()).isPositive();
 		assertThat(actual).isEqualTo(expected);
+	}
+
+	@Test
+	void enhancementImportWorkerKilledMidPartitionLeavesTheSameReportAndRows() throws Exception {
+		RobotResultSeed seed = new RobotResultSeed(RESULTS);
+		for (String url : List.of(this.singleDatabase, this.scaledDatabase)) {
+			seed.insertImportingBatch(url);
+		}
+		seed.writeResult(this.singleBlobs);
+		seed.writeResult(this.scaledBlobs);
+		Map<String, String> parameters = Map.of("batchId", RobotResultSeed.BATCH.toString());
+		long baseline = this.single.launch("enhancementImportJob", parameters);
+
+		killOneWorkerAndRestart("enhancementImportJob", parameters, IMPORT_RANGE_STEP, seed.lines(), baseline);
+
+		Path report = Path.of(BlobKeys.validationResult(RobotResultSeed.BATCH));
+		byte[] expectedReport = Files.readAllBytes(this.singleBlobs.resolve(report));
+		assertThat(Files.readAllBytes(this.scaledBlobs.resolve(report))).isEqualTo(expectedReport);
+		// One entry per line but the blank ones and per requested reference no line
+		// names: no line lost or entered twice.
+		assertThat(seed.missing()).isGreaterThan(RobotResultSeed.MISSING);
+		assertThat(new String(expectedReport, StandardCharsets.UTF_8).lines().count()).isEqualTo(seed.entries());
+		ImportState expected = ImportState.of(this.singleDatabase);
+		ImportState actual = ImportState.of(this.scaledDatabase);
+		assertThat(expected.entries().rows()).isEqualTo(seed.entries());
+		assertThat(expected.enhancements().rows()).isGreaterThan(RESULTS / 2);
+		assertThat(expected.pending().rows()).isEqualTo(seed.requested());
+		assertThat(actual).isEqualTo(expected);
+		assertThat(query(this.scaledDatabase, "SELECT COUNT(*) FROM robot_result_candidate")).isEqualTo("0");
+	}
+
+	/**
+	 * Launches the job on the manager, kills worker 1 with kill -9 once one of its
+	 * partitions has committed twice, waits for the FAILED end, restarts it, and checks
+	 * that only the killed partition ran again, from its last commit, and that the
+	 * partitions ran on both workers; the single node's baseline ends with the same exit
+	 * code.
+	 */
+	private void killOneWorkerAndRestart(String job, Map<String, String> parameters, String rangeStep, long lines,
+			long baseline) throws SQLException {
+		BatchyardProcess first = this.workers[0];
+		BatchyardProcess second = this.workers[1];
+		Pattern ran = Pattern.compile("Running partition request step=" + rangeStep + "\\b");
+		long partitioned = this.manager.launch(job, parameters);
+
+		String victim = nodeOf(this.scaledDatabase, first.pid());
+		long killedPartition = await("a partition of worker 1 committed").atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> runningPartitionOf(this.scaledDatabase, victim), (id) -> id > 0);
+		assertThat(first.kill()).isEqualTo(BatchyardProcess.KILLED);
+		long committedBeforeKill = readCount(this.scaledDatabase, killedPartition);
+		assertThat(committedBeforeKill).isPositive();
+
+		JsonNode failed = awaitEnd(this.manager, partitioned);
+		assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+		assertThat(status(this.scaledDatabase, killedPartition)).isEqualTo("FAILED");
+		assertThat(exitDescription(this.scaledDatabase, killedPartition))
+			.startsWith("runner node " + victim + " stopped heart-beating at ")
+			.contains("; recovered by ");
+
+		long restarted = this.manager.restart(partitioned);
+		JsonNode done = awaitEnd(this.manager, restarted);
+		JsonNode baselineDone = awaitEnd(this.single, baseline);
+		assertThat(baselineDone.path("status").asString()).isEqualTo("COMPLETED");
+		assertThat(done.path("status").asString()).isEqualTo("COMPLETED");
+		assertThat(done.path("exitCode").asString()).isEqualTo(baselineDone.path("exitCode").asString());
+		int ranOnFirst = count(ran, first.output());
+		int ranOnSecond = count(ran, second.output());
+		assertThat(ranOnFirst).as("partitions run by worker 1").isPositive();
+		assertThat(ranOnSecond).as("partitions run by worker 2").isPositive();
+		// Four partitions, one of them run twice: killed, then resumed by the restart.
+		assertThat(ranOnFirst + ranOnSecond).isEqualTo(5);
+		assertThat(count(ran, this.manager.output())).isZero();
+		// Only the killed partition ran again, from its last commit: every line was read
+		// once in a committed chunk.
+		assertThat(partitionsRun(this.scaledDatabase, restarted, rangeStep)).isEqualTo(1);
+		assertThat(committedReads(this.scaledDatabase, rangeStep) + committedBeforeKill).isEqualTo(lines);
 	}
 
 	private static String nodeOf(String url, long pid) {
@@ -155,15 +290,15 @@ class RemotePartitioningIntegrationTests {
 		return query(url, "SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE STEP_EXECUTION_ID = " + stepExecution);
 	}
 
-	private static long partitionsRun(String url, long jobExecution) throws SQLException {
+	private static long partitionsRun(String url, long jobExecution, String rangeStep) throws SQLException {
 		return Long.parseLong(query(url, "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = "
-				+ jobExecution + " AND STEP_NAME LIKE 'loadReferenceRangeStep:%'"));
+				+ jobExecution + " AND STEP_NAME LIKE '" + rangeStep + ":%'"));
 	}
 
 	/** Lines read by the partitions that completed, over both executions. */
-	private static long committedReads(String url) throws SQLException {
+	private static long committedReads(String url, String rangeStep) throws SQLException {
 		return Long.parseLong(query(url, "SELECT COALESCE(SUM(READ_COUNT), 0) FROM BATCH_STEP_EXECUTION"
-				+ " WHERE STEP_NAME LIKE 'loadReferenceRangeStep:%' AND STATUS = 'COMPLETED'"));
+				+ " WHERE STEP_NAME LIKE '" + rangeStep + ":%' AND STATUS = 'COMPLETED'"));
 	}
 
 	private static String query(String url, String sql) throws SQLException {
@@ -196,26 +331,10 @@ class RemotePartitioningIntegrationTests {
 		return all;
 	}
 
-	/**
-	 * What a load leaves, but creation times and which instance loaded a row.
-	 */
-	record State(long references, String referencesChecksum, long enhancements, String enhancementsChecksum, long skips,
-			String skipsChecksum) {
+	/** Rows of a query, counted and checksummed. */
+	record Digest(long rows, String sha256) {
 
-		static State of(String url) throws SQLException {
-			try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
-				String[] references = digest(connection,
-						"SELECT id, visibility, identifiers, load_line FROM reference ORDER BY id");
-				String[] enhancements = digest(connection, "SELECT id, reference_id, enhancement_type, source,"
-						+ " visibility, content, fingerprint FROM enhancement ORDER BY id");
-				String[] skips = digest(connection,
-						"SELECT PHASE, ITEM_POSITION, REASON FROM BATCHYARD_SKIPPED_ITEM ORDER BY ITEM_POSITION");
-				return new State(Long.parseLong(references[0]), references[1], Long.parseLong(enhancements[0]),
-						enhancements[1], Long.parseLong(skips[0]), skips[1]);
-			}
-		}
-
-		private static String[] digest(Connection connection, String sql) throws SQLException {
+		static Digest of(Connection connection, String sql) throws SQLException {
 			try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
 				MessageDigest sha = MessageDigest.getInstance("SHA-256");
 				long rows = 0;
@@ -228,10 +347,66 @@ class RemotePartitioningIntegrationTests {
 					}
 					sha.update((byte) '\n');
 				}
-				return new String[] { String.valueOf(rows), HexFormat.of().formatHex(sha.digest()) };
+				return new Digest(rows, HexFormat.of().formatHex(sha.digest()));
 			}
 			catch (java.security.NoSuchAlgorithmException ex) {
 				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	/**
+	 * What a load leaves, but creation times and which instance loaded a row.
+	 */
+	record LoadState(Digest referenceRows, Digest enhancements, Digest skipRows) {
+
+		static LoadState of(String url) throws SQLException {
+			try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
+				return new LoadState(
+						Digest.of(connection,
+								"SELECT id, visibility, identifiers, load_line FROM reference ORDER BY id"),
+						Digest.of(connection,
+								"SELECT id, reference_id, enhancement_type, source, visibility, content, fingerprint"
+										+ " FROM enhancement ORDER BY id"),
+						Digest.of(connection, "SELECT PHASE, ITEM_POSITION, REASON FROM BATCHYARD_SKIPPED_ITEM"
+								+ " ORDER BY ITEM_POSITION"));
+			}
+		}
+
+		long references() {
+			return this.referenceRows.rows();
+		}
+
+		long skips() {
+			return this.skipRows.rows();
+		}
+
+	}
+
+	/**
+	 * What an import leaves, but times and which execution imported it: entries,
+	 * enhancements, the pending enhancements' outcomes, the batch's and the request's
+	 * statuses.
+	 */
+	record ImportState(Digest entries, Digest enhancements, Digest pending, Digest batch, Digest request) {
+
+		static ImportState of(String url) throws SQLException {
+			try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
+				return new ImportState(
+						Digest.of(connection,
+								"SELECT batch_id, entry_number, reference_id, outcome, error"
+										+ " FROM robot_result_validation_entry ORDER BY batch_id, entry_number"),
+						Digest.of(connection,
+								"SELECT id, reference_id, enhancement_type, source, visibility, robot_version,"
+										+ " derived_from, content, fingerprint, batch_id FROM enhancement ORDER BY id"),
+						Digest.of(connection,
+								"SELECT id, reference_id, status, batch_id, result_entry, reason"
+										+ " FROM pending_enhancement ORDER BY id"),
+						Digest.of(connection,
+								"SELECT id, status, validation_result_key, error"
+										+ " FROM robot_enhancement_batch ORDER BY id"),
+						Digest.of(connection, "SELECT id, request_status, error FROM enhancement_request ORDER BY id"));
 			}
 		}
 
