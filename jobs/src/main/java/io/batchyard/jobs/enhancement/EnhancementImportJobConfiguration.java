@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.launch.ParameterDeclaration;
 import io.batchyard.jobs.launch.ValueFormat;
+import io.batchyard.jobs.partition.GridSizeCheck;
 import io.batchyard.jobs.partition.JsonlRangePartitioner;
 import io.batchyard.jobs.partition.PartitionSteps;
 import io.batchyard.jobs.partition.PartitioningConfiguration;
@@ -89,6 +90,8 @@ public class EnhancementImportJobConfiguration {
 	 */
 	static final String READER_NAME = "enhancementImportResultReader";
 
+	static final String GRID_SIZE_PROPERTY = "batchyard.jobs.enhancement-import.grid-size";
+
 	/** Identifying: the robot enhancement batch id (a UUID). */
 	public static final String BATCH_ID = "batchId";
 
@@ -117,21 +120,26 @@ public class EnhancementImportJobConfiguration {
 	@Bean
 	public Job enhancementImportJob(JobRepository jobRepository, DataSource dataSource, Step importEnhancementsStep,
 			Step resolveEnhancementEntriesStep, Step reportMissingReferencesStep, Step writeValidationReportStep,
-			JobDescription enhancementImportJobDescription, EnhancementImportProperties properties) {
+			JobDescription enhancementImportJobDescription, EnhancementImportProperties properties,
+			PartitionSteps partitionSteps) {
 		return job(JOB_NAME, jobRepository, dataSource, importEnhancementsStep,
 				(properties.gridSize() == 1) ? null : resolveEnhancementEntriesStep, reportMissingReferencesStep,
-				writeValidationReportStep, enhancementImportJobDescription);
+				writeValidationReportStep, enhancementImportJobDescription,
+				partitionSteps.gridSizeCheck(STEP_NAME, properties.gridSize(), GRID_SIZE_PROPERTY));
 	}
 
 	/**
 	 * The job's flow.
 	 * @param resolve the step after a partitioned import step, {@code null} after the
 	 * unpartitioned one
+	 * @param gridSizeCheck refuses a restart under the other shape of the import step
+	 * (which also decides whether the resolving step is in the flow)
 	 */
 	static Job job(String name, JobRepository jobRepository, DataSource dataSource, Step importStep, Step resolve,
-			Step missing, Step report, JobDescription description) {
+			Step missing, Step report, JobDescription description, GridSizeCheck gridSizeCheck) {
 		JobBuilder builder = new JobBuilder(name, jobRepository);
 		builder.validator(description.validator())
+			.listener(gridSizeCheck)
 			.listener(new ImportExecutionRecorder(new JdbcTemplate(dataSource), CLOCK))
 			.listener(new ImportFailureListener(jobRepository));
 		if (resolve == null) {
@@ -175,8 +183,9 @@ public class EnhancementImportJobConfiguration {
 			PartitionSteps partitionSteps, Step importEnhancementRangeStep,
 			JsonlRangePartitioner enhancementImportPartitioner) {
 		if (properties.gridSize() == 1) {
-			return chunkStep(STEP_NAME, jobRepository, transactionManager, enhancementImportResultReader,
-					enhancementImportResultProcessor, enhancementImportResultWriter, properties);
+			return partitionSteps
+				.unpartitioned(chunkStep(STEP_NAME, jobRepository, transactionManager, enhancementImportResultReader,
+						enhancementImportResultProcessor, enhancementImportResultWriter, properties));
 		}
 		return partitionSteps.partitioned(STEP_NAME, importEnhancementRangeStep, enhancementImportPartitioner,
 				properties.gridSize());

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 
+import io.batchyard.jobs.partition.PartitionFailureListener;
 import io.batchyard.readers.blob.NoSuchBlobException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,7 +31,9 @@ import org.springframework.dao.DataAccessException;
  * the stored exit description is a truncated stack trace. So the listener also listens to
  * partition steps ({@link #partitions()}): a failed partition stores the description in
  * its execution context ({@value #FAILURE}), and the job listener, given the job
- * repository, reads it from there.
+ * repository, reads it from there. A partition recovered after its node died stored none:
+ * its exit description says why it was recovered, and the job's says that
+ * ({@link PartitionFailureListener#failedPartition}).
  */
 public class ImportFailureListener implements JobExecutionListener {
 
@@ -106,13 +109,19 @@ public class ImportFailureListener implements JobExecutionListener {
 		if (stored == null) {
 			return null;
 		}
-		return stored.getStepExecutions()
+		String described = stored.getStepExecutions()
 			.stream()
 			.filter((step) -> step.getStatus() == BatchStatus.FAILED)
 			.map((step) -> step.getExecutionContext().getString(FAILURE, null))
 			.filter(Objects::nonNull)
 			.findFirst()
 			.orElse(null);
+		if (described != null || !PartitionFailureListener.failedInAPartition(jobExecution)) {
+			return described;
+		}
+		// A partition that stored no description did not fail in its step: its node
+		// died, and the recovery wrote why into its exit description.
+		return PartitionFailureListener.failedPartition(this.jobRepository, jobExecution).orElse(null);
 	}
 
 	static String describe(Throwable failure) {

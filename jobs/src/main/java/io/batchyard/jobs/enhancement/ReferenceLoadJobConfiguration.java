@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.JobDescription;
 import io.batchyard.jobs.launch.ParameterDeclaration;
+import io.batchyard.jobs.partition.GridSizeCheck;
 import io.batchyard.jobs.partition.JsonlRangePartitioner;
 import io.batchyard.jobs.partition.PartitionSteps;
 import io.batchyard.jobs.partition.PartitioningConfiguration;
@@ -31,6 +32,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
@@ -76,6 +78,8 @@ public class ReferenceLoadJobConfiguration {
 	/** The reader's name in both steps: its keys in their step execution contexts. */
 	static final String READER_NAME = "referenceLoadReader";
 
+	static final String GRID_SIZE_PROPERTY = "batchyard.jobs.reference-load.grid-size";
+
 	/** Identifying: the reference file. */
 	public static final String INPUT = "input";
 
@@ -105,9 +109,20 @@ public class ReferenceLoadJobConfiguration {
 
 	@Bean
 	public Job referenceLoadJob(JobRepository jobRepository, Step loadReferencesStep,
-			JobDescription referenceLoadJobDescription) {
-		return new JobBuilder(JOB_NAME, jobRepository).validator(referenceLoadJobDescription.validator())
-			.listener(new ImportFailureListener())
+			JobDescription referenceLoadJobDescription, ReferenceLoadProperties load, PartitionSteps partitionSteps) {
+		return job(jobRepository, loadReferencesStep, referenceLoadJobDescription,
+				partitionSteps.gridSizeCheck(STEP_NAME, load.gridSize(), GRID_SIZE_PROPERTY));
+	}
+
+	/**
+	 * The job around its step, unpartitioned or the manager of its partitions.
+	 * @param gridSizeCheck refuses a restart under the other shape of the step
+	 */
+	static Job job(JobRepository jobRepository, Step loadReferencesStep, JobDescription description,
+			GridSizeCheck gridSizeCheck) {
+		return new JobBuilder(JOB_NAME, jobRepository).validator(description.validator())
+			.listener(gridSizeCheck)
+			.listener(new ImportFailureListener(jobRepository))
 			.start(loadReferencesStep)
 			.build();
 	}
@@ -122,8 +137,8 @@ public class ReferenceLoadJobConfiguration {
 			EnhancementImportProperties properties, ReferenceLoadProperties load, PartitionSteps partitionSteps,
 			Step loadReferenceRangeStep, JsonlRangePartitioner referenceLoadPartitioner) {
 		if (load.gridSize() == 1) {
-			return chunkStep(STEP_NAME, jobRepository, transactionManager, dataSource, referenceLoadReader,
-					referenceLoadWriter, properties);
+			return partitionSteps.unpartitioned(chunkStep(STEP_NAME, jobRepository, transactionManager, dataSource,
+					referenceLoadReader, referenceLoadWriter, properties));
 		}
 		return partitionSteps.partitioned(STEP_NAME, loadReferenceRangeStep, referenceLoadPartitioner, load.gridSize());
 	}
@@ -136,13 +151,24 @@ public class ReferenceLoadJobConfiguration {
 	public Step loadReferenceRangeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DataSource dataSource, JsonlItemReader referenceRangeReader, ReferenceWriter referenceLoadWriter,
 			EnhancementImportProperties properties, PartitionSteps partitionSteps) {
-		return partitionSteps.worker(chunkStep(RANGE_STEP_NAME, jobRepository, transactionManager, dataSource,
-				referenceRangeReader, referenceLoadWriter, properties));
+		return partitionSteps.worker(chunkStepBuilder(RANGE_STEP_NAME, jobRepository, transactionManager, dataSource,
+				referenceRangeReader, referenceLoadWriter, properties)
+			// On a worker node its exception stays there: the job's exit description
+			// comes from what this stores.
+			.listener(ImportFailureListener.partitions())
+			.build());
 	}
 
 	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DataSource dataSource, JsonlItemReader reader, ReferenceWriter writer,
 			EnhancementImportProperties properties) {
+		return chunkStepBuilder(name, jobRepository, transactionManager, dataSource, reader, writer, properties)
+			.build();
+	}
+
+	private static ChunkOrientedStepBuilder<JsonlLine, Reference> chunkStepBuilder(String name,
+			JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
+			JsonlItemReader reader, ReferenceWriter writer, EnhancementImportProperties properties) {
 		SkippedItemRecorder<JsonlLine, Reference> recorder = new SkippedItemRecorder<>(dataSource,
 				new SkippedItemDescriber<>() {
 					@Override
@@ -161,8 +187,7 @@ public class ReferenceLoadJobConfiguration {
 			.skip(InvalidReferenceLineException.class)
 			.skipLimit(Long.MAX_VALUE)
 			.skipListener(recorder)
-			.listener((StepExecutionListener) recorder)
-			.build();
+			.listener((StepExecutionListener) recorder);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.AbstractStep;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepLocator;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -94,20 +95,55 @@ public class PartitionSteps implements StepLocator {
 		if (gridSize < 1) {
 			throw new IllegalArgumentException("The grid size of " + name + " must be positive, not " + gridSize);
 		}
+		Step manager;
 		if (this.properties.mode() == PartitioningProperties.Mode.LOCAL) {
-			return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
+			manager = new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
 				.step(worker)
 				.gridSize(gridSize)
 				.taskExecutor(this.localExecutor)
 				.build();
 		}
-		return new RemotePartitioningManagerStepBuilder(name, this.jobRepository)
-			.partitioner(worker.getName(), partitioner)
-			.gridSize(gridSize)
-			.outputChannel(this.requests)
-			.pollInterval(this.properties.pollInterval().toMillis())
-			.timeout((this.properties.timeout() != null) ? this.properties.timeout().toMillis() : -1)
-			.build();
+		else {
+			manager = new RemotePartitioningManagerStepBuilder(name, this.jobRepository)
+				.partitioner(worker.getName(), partitioner)
+				.gridSize(gridSize)
+				.outputChannel(this.requests)
+				.pollInterval(this.properties.pollInterval().toMillis())
+				.timeout((this.properties.timeout() != null) ? this.properties.timeout().toMillis() : -1)
+				.build();
+		}
+		return recordingGridSize(manager, gridSize);
+	}
+
+	/**
+	 * The step a job runs instead of a partitioned one when its grid size is 1: the same
+	 * step, recording that it ran unpartitioned (see {@link GridSizeCheck}).
+	 * @param step the step over the whole input
+	 * @return the same step
+	 */
+	public Step unpartitioned(Step step) {
+		return recordingGridSize(step, 1);
+	}
+
+	/**
+	 * The job listener that refuses to restart a step under the other shape (partitioned
+	 * or not) than it ran with.
+	 * @param stepName the step's name
+	 * @param gridSize this node's grid size for it
+	 * @param property the setting of that grid size
+	 * @return the listener
+	 */
+	public GridSizeCheck gridSizeCheck(String stepName, int gridSize, String property) {
+		return new GridSizeCheck(this.jobRepository, stepName, gridSize, property);
+	}
+
+	private static Step recordingGridSize(Step step, int gridSize) {
+		if (!(step instanceof AbstractStep abstractStep)) {
+			throw new IllegalArgumentException("Step '" + step.getName() + "' is a " + step.getClass().getName()
+					+ ", not an AbstractStep: it cannot record its grid size");
+		}
+		abstractStep.registerStepExecutionListener(GridSizeCheck.recording(gridSize));
+		return step;
 	}
 
 	/**

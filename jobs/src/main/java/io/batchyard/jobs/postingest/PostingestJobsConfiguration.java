@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.partition.PartitionFailureListener;
 import io.batchyard.jobs.partition.PartitionSteps;
 import io.batchyard.jobs.partition.PartitioningConfiguration;
 import io.batchyard.jobs.partition.ScanSegmentPartitioner;
@@ -120,8 +121,14 @@ public class PostingestJobsConfiguration {
 
 	@Bean
 	public Job postingestSweepJob(JobRepository jobRepository, Step sweepStateTableStep,
-			JobDescription postingestSweepJobDescription) {
+			JobDescription postingestSweepJobDescription, PostingestProperties properties,
+			PartitionSteps partitionSteps) {
 		return new JobBuilder(SWEEP_JOB, jobRepository).validator(postingestSweepJobDescription.validator())
+			.listener(partitionSteps.gridSizeCheck(SWEEP_STEP, properties.sweepGridSize(),
+					"batchyard.jobs.postingest.sweep-grid-size"))
+			// A failed segment fails the sweep with the partition step's own message:
+			// the exit description names the segment's failure instead.
+			.listener(new PartitionFailureListener(jobRepository))
 			.start(sweepStateTableStep)
 			.build();
 	}
@@ -144,11 +151,12 @@ public class PostingestJobsConfiguration {
 			PostingestWriter postingestSweepWriter, PostingestProperties properties, DataSource dataSource,
 			PartitionSteps partitionSteps, Step sweepStateTableSegmentStep) {
 		if (properties.sweepGridSize() == 1) {
-			return step(SWEEP_STEP, jobRepository, transactionManager, properties, dataSource)
-				.reader(postingestSweepReader)
-				.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
-				.writer(postingestSweepWriter)
-				.build();
+			return partitionSteps
+				.unpartitioned(step(SWEEP_STEP, jobRepository, transactionManager, properties, dataSource)
+					.reader(postingestSweepReader)
+					.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
+					.writer(postingestSweepWriter)
+					.build());
 		}
 		return partitionSteps.partitioned(SWEEP_STEP, sweepStateTableSegmentStep, new ScanSegmentPartitioner(),
 				properties.sweepGridSize());
@@ -167,6 +175,9 @@ public class PostingestJobsConfiguration {
 			.reader(postingestSegmentReader)
 			.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
 			.writer(postingestSweepWriter)
+			// On a worker node its exception stays there: the job's exit description
+			// comes from what this stores.
+			.listener(PartitionFailureListener.partitions())
 			.build());
 	}
 

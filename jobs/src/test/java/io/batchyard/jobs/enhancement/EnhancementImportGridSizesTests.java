@@ -16,6 +16,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.partition.GridSizeCheck;
 import io.batchyard.jobs.partition.JsonlRangePartitioner;
 import io.batchyard.jobs.partition.PartitionSteps;
 import io.batchyard.jobs.support.Steps;
@@ -328,13 +329,74 @@ abstract class EnhancementImportGridSizesTests {
 			.isZero();
 
 		removeEntryFault();
-		JobExecution restarted = this.jobUtils.getJobOperator().restart(failed);
+		// A node importing in one step would skip the completed import step and never
+		// resolve the staged lines: it refuses the restart.
+		this.jobUtils.setJob(atGridSizeOne());
+		JobExecution refused = this.jobUtils
+			.startJob(new JobParametersBuilder().addString(EnhancementImportJobConfiguration.BATCH_ID, BATCH.toString())
+				.toJobParameters());
+		assertThat(refused.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(refused.getJobInstanceId()).isEqualTo(failed.getJobInstanceId());
+		assertThat(refused.getExitStatus().getExitDescription())
+			.startsWith("Failure: Cannot restart enhancementImportJob instance " + failed.getJobInstanceId()
+					+ " with grid size 1: its step importEnhancementsStep ran with grid size " + PartitionedImport.GRID
+					+ " (execution " + failed.getId() + ")")
+			.contains("Restart it where batchyard.jobs.enhancement-import.grid-size=" + PartitionedImport.GRID);
+		assertThat(this.jobRepository.getJobExecution(refused.getId()).getStepExecutions()).isEmpty();
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM robot_result_candidate", Integer.class))
+			.isEqualTo(126);
+		JobExecution restarted = this.jobUtils.getJobOperator().restart(refused);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(PartitionedImport.partitions(this.jobRepository, restarted)).isEmpty();
 		assertThat(Steps.of(restarted, EnhancementImportJobConfiguration.RESOLVE_STEP_NAME).getWriteCount())
 			.isEqualTo(126);
 		assertThat(state()).isEqualTo(expected);
+	}
+
+	@Autowired
+	PartitionSteps partitionSteps;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Autowired
+	@Qualifier("enhancementImportResultReader")
+	JsonlItemReader enhancementImportResultReader;
+
+	@Autowired
+	EnhancementResultProcessor enhancementImportResultProcessor;
+
+	@Autowired
+	EnhancementResultWriter enhancementImportResultWriter;
+
+	@Autowired
+	EnhancementImportProperties properties;
+
+	@Autowired
+	Step reportMissingReferencesStep;
+
+	@Autowired
+	Step writeValidationReportStep;
+
+	@Autowired
+	JobDescription enhancementImportJobDescription;
+
+	/**
+	 * {@code enhancementImportJob} as a node importing in one step builds it (not a bean:
+	 * the registry holds this context's job under the same name).
+	 */
+	Job atGridSizeOne() {
+		Step importStep = this.partitionSteps
+			.unpartitioned(EnhancementImportJobConfiguration.chunkStep(EnhancementImportJobConfiguration.STEP_NAME,
+					this.jobRepository, this.transactionManager, this.enhancementImportResultReader,
+					this.enhancementImportResultProcessor, this.enhancementImportResultWriter, this.properties));
+		return EnhancementImportJobConfiguration.job(EnhancementImportJobConfiguration.JOB_NAME, this.jobRepository,
+				this.dataSource, importStep, null, this.reportMissingReferencesStep, this.writeValidationReportStep,
+				this.enhancementImportJobDescription, Grids.check(this.partitionSteps, 1));
 	}
 
 	/**
@@ -350,13 +412,13 @@ abstract class EnhancementImportGridSizesTests {
 				EnhancementResultProcessor enhancementImportResultProcessor,
 				EnhancementResultWriter enhancementImportResultWriter, EnhancementImportProperties properties,
 				Step reportMissingReferencesStep, Step writeValidationReportStep,
-				JobDescription enhancementImportJobDescription) {
+				JobDescription enhancementImportJobDescription, PartitionSteps partitionSteps) {
 			Step importStep = EnhancementImportJobConfiguration.chunkStep(EnhancementImportJobConfiguration.STEP_NAME,
 					jobRepository, transactionManager, enhancementImportResultReader, enhancementImportResultProcessor,
 					enhancementImportResultWriter, properties);
 			return EnhancementImportJobConfiguration.job("enhancementImportGrid1Job", jobRepository, dataSource,
 					importStep, null, reportMissingReferencesStep, writeValidationReportStep,
-					enhancementImportJobDescription);
+					enhancementImportJobDescription, check(partitionSteps, 1));
 		}
 
 		@Bean
@@ -368,13 +430,14 @@ abstract class EnhancementImportGridSizesTests {
 					importEnhancementRangeStep, enhancementImportPartitioner, 2);
 			return EnhancementImportJobConfiguration.job("enhancementImportGrid2Job", jobRepository, dataSource,
 					importStep, resolveEnhancementEntriesStep, reportMissingReferencesStep, writeValidationReportStep,
-					enhancementImportJobDescription);
+					enhancementImportJobDescription, check(partitionSteps, 2));
 		}
 
 		@Bean
 		Job enhancementImportReversedJob(JobRepository jobRepository, DataSource dataSource,
-				Step importEnhancementRangeStep, JsonlRangePartitioner enhancementImportPartitioner,
-				Step resolveEnhancementEntriesStep, Step reportMissingReferencesStep, Step writeValidationReportStep,
+				PartitionSteps partitionSteps, Step importEnhancementRangeStep,
+				JsonlRangePartitioner enhancementImportPartitioner, Step resolveEnhancementEntriesStep,
+				Step reportMissingReferencesStep, Step writeValidationReportStep,
 				JobDescription enhancementImportJobDescription) {
 			PartitionHandler lastFirst = (splitter, manager) -> {
 				List<StepExecution> partitions = new ArrayList<>(splitter.split(manager, PartitionedImport.GRID));
@@ -390,7 +453,12 @@ abstract class EnhancementImportGridSizesTests {
 				.build();
 			return EnhancementImportJobConfiguration.job("enhancementImportReversedJob", jobRepository, dataSource,
 					importStep, resolveEnhancementEntriesStep, reportMissingReferencesStep, writeValidationReportStep,
-					enhancementImportJobDescription);
+					enhancementImportJobDescription, check(partitionSteps, PartitionedImport.GRID));
+		}
+
+		static GridSizeCheck check(PartitionSteps partitionSteps, int gridSize) {
+			return partitionSteps.gridSizeCheck(EnhancementImportJobConfiguration.STEP_NAME, gridSize,
+					EnhancementImportJobConfiguration.GRID_SIZE_PROPERTY);
 		}
 
 	}

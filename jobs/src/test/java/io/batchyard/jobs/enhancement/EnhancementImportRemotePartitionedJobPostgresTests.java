@@ -1,5 +1,7 @@
 package io.batchyard.jobs.enhancement;
 
+import io.batchyard.jobs.partition.DuplicatingTransport;
+
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -10,8 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Spring Batch Integration's manager polling the job repository, every partition request
  * handed as its JSON body to two workers at once (the worker claims it once).
  */
-@SpringBootTest(classes = { EnhancementTestApplication.class,
-		ReferenceLoadRemotePartitionedJobTests.DuplicatingTransport.class })
+@SpringBootTest(classes = { EnhancementTestApplication.class, DuplicatingTransport.class })
 @SpringBatchTest
 class EnhancementImportRemotePartitionedJobPostgresTests extends EnhancementImportPartitionedJobPostgresTests {
 

@@ -11,6 +11,10 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.batchyard.jobs.launch.JobDescription;
+import io.batchyard.jobs.partition.JsonlRangePartitioner;
+import io.batchyard.jobs.partition.PartitionSteps;
+import io.batchyard.jobs.support.H2IdFault;
 import io.batchyard.jobs.support.SkippedItemRecorder;
 import io.batchyard.jobs.support.Steps;
 import io.batchyard.readers.jsonl.JsonlItemReader;
@@ -26,6 +30,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.test.JobOperatorTestUtils;
@@ -99,10 +104,62 @@ abstract class ReferenceLoadPartitionedJobTests {
 	@Autowired
 	JdbcTemplate jdbc;
 
-	/** Fails the insert of this reference, in the database itself. */
-	abstract void injectFault(String referenceId);
+	@Autowired
+	DataSource dataSource;
 
-	abstract void removeFault();
+	@Autowired
+	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	PartitionSteps partitionSteps;
+
+	@Autowired
+	Step loadReferenceRangeStep;
+
+	@Autowired
+	JsonlRangePartitioner referenceLoadPartitioner;
+
+	@Autowired
+	@Qualifier("referenceLoadReader")
+	JsonlItemReader referenceLoadReader;
+
+	@Autowired
+	ReferenceWriter referenceLoadWriter;
+
+	@Autowired
+	EnhancementImportProperties properties;
+
+	@Autowired
+	JobDescription referenceLoadJobDescription;
+
+	private String faultTrigger;
+
+	/** Fails the insert of this reference, in the database itself. */
+	void injectFault(String referenceId) {
+		if (EnhancementImportJobConfiguration.onPostgres(this.dataSource)) {
+			this.jdbc.execute("CREATE OR REPLACE FUNCTION reference_fault() RETURNS trigger LANGUAGE plpgsql AS $$"
+					+ " BEGIN IF NEW.id = '" + referenceId + "' THEN"
+					+ " RAISE EXCEPTION 'Injected fault: cannot insert reference %', NEW.id;"
+					+ " END IF; RETURN NEW; END $$");
+			this.faultTrigger = "reference_fault";
+			this.jdbc.execute("CREATE TRIGGER reference_fault BEFORE INSERT ON reference FOR EACH ROW"
+					+ " EXECUTE FUNCTION reference_fault()");
+		}
+		else {
+			this.faultTrigger = "ID_FAULT_" + referenceId.replace("-", "");
+			this.jdbc.execute("CREATE TRIGGER " + this.faultTrigger + " BEFORE INSERT ON reference FOR EACH ROW CALL \""
+					+ H2IdFault.class.getName() + "\"");
+		}
+	}
+
+	void removeFault() {
+		if (this.faultTrigger == null) {
+			return;
+		}
+		this.jdbc.execute("DROP TRIGGER IF EXISTS " + this.faultTrigger
+				+ (EnhancementImportJobConfiguration.onPostgres(this.dataSource) ? " ON reference" : ""));
+		this.faultTrigger = null;
+	}
 
 	@BeforeEach
 	void clear() {
@@ -205,6 +262,100 @@ abstract class ReferenceLoadPartitionedJobTests {
 		long rangeLines = file.ranges(GRID).get(failing + 1).firstLine() - firstLine;
 		assertThat(rerun.get(0).getReadCount()).isEqualTo(rangeLines - 4);
 		assertThat(state()).isEqualTo(expected);
+	}
+
+	@Test
+	void aRestartUnderAnotherGridSizeAboveOneRunsTheFailedPartitionOfTheFirstSplit() throws Exception {
+		ReferenceFile file = new ReferenceFile(this.files, LINES);
+		runs().run(this.unpartitionedJob, file.input());
+		String expected = state();
+		clear();
+		injectFault(file.ids.get(40).toString());
+		JobExecution failed = runs().run(this.referenceLoadJob, file.input());
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		removeFault();
+
+		JobExecution restarted = runs().run(atGridSize(2), file.input());
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(restarted.getJobInstanceId()).isEqualTo(failed.getJobInstanceId());
+		assertThat(runs().partitions(restarted)).extracting(StepExecution::getStepName)
+			.containsExactly("loadReferenceRangeStep:partition" + file.partitionOf(41, GRID));
+		assertThat(state()).isEqualTo(expected);
+	}
+
+	@Test
+	void aRestartOfOneStepAsPartitionsIsRefusedNamingBothGridSizes() throws Exception {
+		ReferenceFile file = new ReferenceFile(this.files, LINES);
+		runs().run(this.unpartitionedJob, file.input());
+		String expected = state();
+		clear();
+		injectFault(file.ids.get(40).toString());
+		JobExecution failed = runs().run(atGridSize(1), file.input());
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		removeFault();
+
+		JobExecution refused = runs().run(this.referenceLoadJob, file.input());
+
+		assertThat(refused.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(refused.getJobInstanceId()).isEqualTo(failed.getJobInstanceId());
+		assertThat(refused.getExitStatus().getExitDescription()).isEqualTo("Failure: Cannot restart referenceLoadJob"
+				+ " instance " + failed.getJobInstanceId() + " with grid size " + GRID + ": its step"
+				+ " loadReferencesStep ran with grid size 1 (execution " + failed.getId() + "), and the other shape"
+				+ " of the step would read its input again or leave part of it behind. Restart it where"
+				+ " batchyard.jobs.reference-load.grid-size=1, or abandon it and launch again");
+		assertThat(this.jobRepository.getJobExecution(refused.getId()).getStepExecutions()).isEmpty();
+
+		// Under the grid size it started with, it resumes and ends as one run would.
+		JobExecution resumed = runs().run(atGridSize(1), file.input());
+		assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runs().partitions(resumed)).isEmpty();
+		assertThat(Steps.of(resumed, ReferenceLoadJobConfiguration.STEP_NAME).getReadCount()).isEqualTo(LINES - 40);
+		assertThat(state()).isEqualTo(expected);
+	}
+
+	@Test
+	void aRestartOfPartitionsAsOneStepIsRefusedNamingBothGridSizes() throws Exception {
+		ReferenceFile file = new ReferenceFile(this.files, LINES);
+		runs().run(this.unpartitionedJob, file.input());
+		String expected = state();
+		clear();
+		injectFault(file.ids.get(40).toString());
+		JobExecution failed = runs().run(this.referenceLoadJob, file.input());
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		removeFault();
+
+		JobExecution refused = runs().run(atGridSize(1), file.input());
+
+		assertThat(refused.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(refused.getExitStatus().getExitDescription())
+			.startsWith("Failure: Cannot restart referenceLoadJob instance " + failed.getJobInstanceId()
+					+ " with grid size 1: its step loadReferencesStep ran with grid size " + GRID + " (execution "
+					+ failed.getId() + ")")
+			.contains("Restart it where batchyard.jobs.reference-load.grid-size=" + GRID);
+		assertThat(this.jobRepository.getJobExecution(refused.getId()).getStepExecutions()).isEmpty();
+
+		JobExecution resumed = runs().run(this.referenceLoadJob, file.input());
+		assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runs().partitions(resumed)).extracting(StepExecution::getStepName)
+			.containsExactly("loadReferenceRangeStep:partition" + file.partitionOf(41, GRID));
+		assertThat(state()).isEqualTo(expected);
+	}
+
+	/**
+	 * {@code referenceLoadJob} as a node with this grid size builds it (not a bean: the
+	 * registry holds the job of this context's grid size under the same name).
+	 */
+	Job atGridSize(int gridSize) {
+		Step step = (gridSize == 1)
+				? this.partitionSteps.unpartitioned(ReferenceLoadJobConfiguration.chunkStep(
+						ReferenceLoadJobConfiguration.STEP_NAME, this.jobRepository, this.transactionManager,
+						this.dataSource, this.referenceLoadReader, this.referenceLoadWriter, this.properties))
+				: this.partitionSteps.partitioned(ReferenceLoadJobConfiguration.STEP_NAME, this.loadReferenceRangeStep,
+						this.referenceLoadPartitioner, gridSize);
+		return ReferenceLoadJobConfiguration.job(this.jobRepository, step, this.referenceLoadJobDescription,
+				this.partitionSteps.gridSizeCheck(ReferenceLoadJobConfiguration.STEP_NAME, gridSize,
+						ReferenceLoadJobConfiguration.GRID_SIZE_PROPERTY));
 	}
 
 	@Test

@@ -1,48 +1,28 @@
 package io.batchyard.jobs.enhancement;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
+import io.batchyard.jobs.partition.DuplicatingTransport;
 import io.batchyard.jobs.partition.PartitionRequestJson;
-import io.batchyard.jobs.partition.PartitionSteps;
 import io.batchyard.jobs.partition.PartitionWorker;
 import io.batchyard.jobs.partition.PartitionWorker.Outcome;
 import io.batchyard.jobs.support.Steps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
-import org.springframework.batch.test.JobOperatorTestUtils;
-import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.messaging.MessageChannel;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -54,58 +34,21 @@ import static org.awaitility.Awaitility.await;
  * manager step polling the job repository, with a transport that hands every request, as
  * the JSON body SQS would carry, to two workers at the same instant (SQS delivers at
  * least once), and once more after the job (a late redelivery). Each partition runs
- * exactly once, and the end state is that of the unpartitioned load.
+ * exactly once, and the end state is that of the unpartitioned load. The tests of
+ * {@link ReferenceLoadPartitionedJobTests} run here too: a partition failing on a worker
+ * still gives the job the exit description of its cause.
  */
 @SpringBootTest(classes = { EnhancementTestApplication.class, ReferenceLoadPartitionedJobTests.Unpartitioned.class,
-		ReferenceLoadRemotePartitionedJobTests.DuplicatingTransport.class })
+		DuplicatingTransport.class })
 @SpringBatchTest
-abstract class ReferenceLoadRemotePartitionedJobTests {
-
-	static final int GRID = 4;
-
-	@TempDir
-	static Path blobs;
-
-	/** The only directory {@code file:} inputs may name; each test writes below it. */
-	@TempDir
-	static Path allowedFiles;
-
-	Path files;
-
-	@BeforeEach
-	void filesOfThisTest() throws IOException {
-		this.files = Files.createTempDirectory(allowedFiles, "test");
-	}
+abstract class ReferenceLoadRemotePartitionedJobTests extends ReferenceLoadPartitionedJobTests {
 
 	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("batchyard.jobs.enhancement-import.chunk-size", () -> "4");
-		registry.add("batchyard.enhancements.storage.directory", () -> blobs.toString());
-		registry.add("batchyard.jobs.reference-load.grid-size", () -> String.valueOf(GRID));
-		registry.add("batchyard.jobs.reference-load.allowed-directories", () -> allowedFiles.toString());
+	static void remote(DynamicPropertyRegistry registry) {
 		registry.add("batchyard.partitioning.mode", () -> "remote");
 		registry.add("batchyard.partitioning.poll-interval", () -> "50ms");
 		registry.add("batchyard.partitioning.timeout", () -> "2m");
 	}
-
-	@Autowired
-	JobOperatorTestUtils jobUtils;
-
-	@Autowired
-	JobRepositoryTestUtils repositoryUtils;
-
-	@Autowired
-	JobRepository jobRepository;
-
-	@Autowired
-	Job referenceLoadJob;
-
-	@Autowired
-	@Qualifier("referenceLoadUnpartitionedJob")
-	Job unpartitionedJob;
-
-	@Autowired
-	JdbcTemplate jdbc;
 
 	@Autowired
 	DuplicatingTransport transport;
@@ -117,16 +60,13 @@ abstract class ReferenceLoadRemotePartitionedJobTests {
 
 	@BeforeEach
 	@AfterEach
-	void clear() {
-		new EnhancementFixture(this.jdbc).clear();
-		this.jdbc.update("DELETE FROM BATCHYARD_SKIPPED_ITEM");
-		this.repositoryUtils.removeJobExecutions();
+	void clearTransport() {
 		this.transport.clear();
 	}
 
 	@Test
 	void eachPartitionRunsOnceThoughEveryRequestIsDeliveredTwiceAtOnceAndAgainLater() throws Exception {
-		ReferenceFile file = new ReferenceFile(this.files, ReferenceLoadPartitionedJobTests.LINES);
+		ReferenceFile file = new ReferenceFile(this.files, LINES);
 		this.jobUtils.setJob(this.unpartitionedJob);
 		this.jobUtils.startJob(parameters(file));
 		String expected = state();
@@ -143,8 +83,7 @@ abstract class ReferenceLoadRemotePartitionedJobTests {
 			.untilAsserted(() -> assertThat(this.transport.outcomes()).hasSize(2 * GRID));
 		assertThat(this.transport.outcomes().stream().filter((o) -> o == Outcome.RAN)).hasSize(GRID);
 		assertThat(this.transport.outcomes().stream().filter((o) -> o == Outcome.DUPLICATE)).hasSize(GRID);
-		assertThat(Steps.of(execution, ReferenceLoadJobConfiguration.STEP_NAME).getReadCount())
-			.isEqualTo(ReferenceLoadPartitionedJobTests.LINES);
+		assertThat(Steps.of(execution, ReferenceLoadJobConfiguration.STEP_NAME).getReadCount()).isEqualTo(LINES);
 		assertThat(state()).isEqualTo(expected);
 
 		// A redelivery after the partitions completed runs nothing.
@@ -202,74 +141,6 @@ abstract class ReferenceLoadRemotePartitionedJobTests {
 
 	static JobParameters parameters(ReferenceFile file) {
 		return new JobParametersBuilder().addString("input", file.input()).toJobParameters();
-	}
-
-	String state() {
-		List<String> references = this.jdbc.query(
-				"SELECT id, visibility, identifiers, load_line FROM reference ORDER BY id",
-				(rs, i) -> rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getLong(4));
-		List<String> enhancements = this.jdbc.query(
-				"SELECT id, reference_id, content, fingerprint FROM enhancement ORDER BY id",
-				(rs, i) -> rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
-		List<String> skips = this.jdbc.query(
-				"SELECT PHASE, ITEM_POSITION, REASON FROM BATCHYARD_SKIPPED_ITEM ORDER BY ITEM_POSITION",
-				(rs, i) -> rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
-		assertThat(references).isNotEmpty();
-		return String.join("\n", references) + "\n--\n" + String.join("\n", enhancements) + "\n--\n"
-				+ String.join("\n", skips);
-	}
-
-	/**
-	 * The transport: the manager's request, as JSON, handed to two workers at once.
-	 */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class DuplicatingTransport {
-
-		private final ObjectProvider<PartitionWorker> worker;
-
-		private final ExecutorService workers = Executors.newCachedThreadPool();
-
-		private final PartitionRequestJson json = new PartitionRequestJson(JsonMapper.builder().build());
-
-		private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
-
-		private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-
-		DuplicatingTransport(ObjectProvider<PartitionWorker> worker) {
-			this.worker = worker;
-		}
-
-		@Bean(PartitionSteps.REQUESTS_CHANNEL)
-		MessageChannel partitionRequests() {
-			return (message, timeout) -> {
-				String body = this.json.write((StepExecutionRequest) message.getPayload());
-				this.bodies.add(body);
-				CyclicBarrier together = new CyclicBarrier(2);
-				for (int delivery = 0; delivery < 2; delivery++) {
-					this.workers.submit(() -> {
-						together.await();
-						Outcome outcome = this.worker.getObject().handle(this.json.read(body));
-						this.outcomes.add(outcome);
-						return outcome;
-					});
-				}
-				return true;
-			};
-		}
-
-		List<String> bodies() {
-			return List.copyOf(this.bodies);
-		}
-
-		List<Outcome> outcomes() {
-			return List.copyOf(this.outcomes);
-		}
-
-		void clear() {
-			this.bodies.clear();
-			this.outcomes.clear();
-		}
-
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.batchyard.jobs.partition.PartitionFailureListener;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
@@ -65,6 +66,12 @@ class PostingestSweepPartitionedJobTests extends PostingestSweepJobTests {
 		JobExecution first = this.jobUtils.startJob(parameters);
 
 		assertThat(first.getStatus()).isEqualTo(BatchStatus.FAILED);
+		// The segment's failure, not the partition step's own message.
+		assertThat(first.getExitStatus().getExitDescription())
+			.startsWith(PostingestJobsConfiguration.SWEEP_SEGMENT_STEP + ":partition")
+			.contains(" failed: ")
+			.contains("; caused by InternalErrorException: Injected fault (Service: Sns, Status Code: 500")
+			.doesNotContain(PartitionFailureListener.PARTITION_HANDLER_FAILED);
 		Set<String> failedPartitions = partitions(first).stream()
 			.filter((partition) -> partition.getStatus() == BatchStatus.FAILED)
 			.map(StepExecution::getStepName)
