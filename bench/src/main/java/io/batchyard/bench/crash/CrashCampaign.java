@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 import io.batchyard.bench.crash.Campaign.Baseline;
+import io.batchyard.bench.crash.Campaign.Planned;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.EmbeddedPostgresServer;
 
@@ -41,7 +44,7 @@ import io.batchyard.test.EmbeddedPostgresServer;
  */
 public final class CrashCampaign {
 
-	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob";
+	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob,postingestSweepJob,manifestUpdateJob,enhancementImportJob";
 
 	private CrashCampaign() {
 	}
@@ -80,13 +83,11 @@ public final class CrashCampaign {
 		try (FaultProxy sqsProxy = new FaultProxy(ImageIngestWorkload.port(ElasticMqServer.endpoint()))) {
 			try {
 				for (String job : options.jobs()) {
-					workloads.add(workload(job, sqsProxy));
+					workloads.add(workload(job));
 				}
 				Campaign campaign = new Campaign(options.jar(), workloads, yard, sqsProxy, options.trialTimeout(), log);
 				try {
-					for (Workload workload : workloads) {
-						results.addAll(runJob(campaign, workload, options, log, out));
-					}
+					results.addAll(runAll(campaign, workloads, options, log, out));
 				}
 				finally {
 					campaign.close();
@@ -100,44 +101,87 @@ public final class CrashCampaign {
 		return results;
 	}
 
-	private static List<TrialResult> runJob(Campaign campaign, Workload workload, Options options, Path log,
+	/**
+	 * The baselines, then round after round the next trial of every job, grouped by
+	 * fault: the trials of a round that drew the same fault share its one interruption.
+	 */
+	private static List<TrialResult> runAll(Campaign campaign, List<Workload> workloads, Options options, Path log,
 			PrintStream out) {
-		String job = workload.job();
 		List<TrialResult> results = new ArrayList<>();
-		Baseline baseline;
-		try {
-			baseline = campaign.baseline(workload);
+		Map<String, Baseline> baselines = new LinkedHashMap<>();
+		campaign.baselines(workloads).forEach((job, outcome) -> {
+			if (outcome instanceof Baseline baseline) {
+				baselines.put(job, baseline);
+				out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
+						baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
+			}
+			else {
+				String message = ((RuntimeException) outcome).getMessage();
+				out.printf("%s on %s: the uninterrupted baseline did not complete (%s); see %s%n", job, options.db(),
+						message, log);
+				Workload workload = workloads.stream()
+					.filter((each) -> each.job().equals(job))
+					.findFirst()
+					.orElseThrow();
+				results.add(TrialResult.failed(workload, 0, options.seed(), Workload.Fault.KILL, 0,
+						"baseline: " + message));
+			}
+		});
+		Map<String, List<Long>> seeds = new LinkedHashMap<>();
+		for (Workload workload : workloads) {
+			String job = workload.job();
+			if (!baselines.containsKey(job)) {
+				continue;
+			}
+			List<Long> replay = options.trialSeeds().get(job);
+			if (replay != null) {
+				seeds.put(job, replay);
+				continue;
+			}
+			SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
+			List<Long> drawn = new ArrayList<>();
+			for (int trial = 1; trial <= options.trials(); trial++) {
+				drawn.add(random.nextLong());
+			}
+			seeds.put(job, drawn);
 		}
-		catch (RuntimeException ex) {
-			out.printf("%s on %s: the uninterrupted baseline did not complete (%s); see %s%n", job, options.db(),
-					ex.getMessage(), log);
-			results.add(TrialResult.failed(workload, 0, options.seed(), Workload.Fault.KILL, 0,
-					"baseline: " + ex.getMessage()));
-			return results;
-		}
-		out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
-				baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
-		List<Long> seeds = options.trialSeeds().get(job);
-		int trials = (seeds != null) ? seeds.size() : options.trials();
-		SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
-		for (int trial = 1; trial <= trials; trial++) {
-			long trialSeed = (seeds != null) ? seeds.get(trial - 1) : random.nextLong();
-			// Runs 0 and 1 are the baselines.
-			TrialResult result = campaign.trial(workload, trial + 1, trialSeed, baseline);
-			results.add(result);
-			out.printf(Locale.ROOT, "  trial %d seed %d: %s at %d ms%s -> %s%s%n", trial, trialSeed, result.fault(),
-					result.momentMillis(), (result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
-					result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
-							: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
+		int rounds = seeds.values().stream().mapToInt(List::size).max().orElse(0);
+		for (int trial = 1; trial <= rounds; trial++) {
+			Map<Workload.Fault, List<Planned>> groups = new TreeMap<>(Comparator.reverseOrder());
+			for (Workload workload : workloads) {
+				List<Long> jobSeeds = seeds.get(workload.job());
+				if (jobSeeds == null || jobSeeds.size() < trial) {
+					continue;
+				}
+				// Runs 0 and 1 are the baselines.
+				Planned planned = campaign.plan(workload, trial + 1, jobSeeds.get(trial - 1),
+						baselines.get(workload.job()));
+				groups.computeIfAbsent(planned.fault(), (key) -> new ArrayList<>()).add(planned);
+			}
+			// The kill last: its new node serves the next round.
+			for (Map.Entry<Workload.Fault, List<Planned>> group : groups.entrySet()) {
+				List<TrialResult> groupResults = campaign.group(group.getKey(), group.getValue());
+				for (TrialResult result : groupResults) {
+					results.add(result);
+					out.printf(Locale.ROOT, "  %s trial %d seed %d: %s at %d ms%s -> %s%s%n", result.job(), trial,
+							result.seed(), result.fault(), result.momentMillis(),
+							(result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
+							result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
+									: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
+				}
+			}
 		}
 		return results;
 	}
 
-	private static Workload workload(String job, FaultProxy sqsProxy) {
+	private static Workload workload(String job) {
 		return switch (job) {
 			case ReferenceLoadWorkload.JOB -> new ReferenceLoadWorkload();
 			case PurgeWorkload.JOB -> new PurgeWorkload();
-			case ImageIngestWorkload.JOB -> new ImageIngestWorkload(sqsProxy);
+			case ImageIngestWorkload.JOB -> new ImageIngestWorkload();
+			case PostingestSweepWorkload.JOB -> new PostingestSweepWorkload();
+			case ManifestUpdateWorkload.JOB -> new ManifestUpdateWorkload();
+			case EnhancementImportWorkload.JOB -> new EnhancementImportWorkload();
 			default -> throw new IllegalArgumentException(
 					"No crash workload for job " + job + "; the campaign covers " + ALL_JOBS);
 		};
@@ -150,6 +194,7 @@ public final class CrashCampaign {
 				+ " | API restarts | Seeds not exact |%n");
 		out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 		Map<String, List<TrialResult>> byJob = new LinkedHashMap<>();
+		options.jobs().forEach((job) -> byJob.put(job, new ArrayList<>()));
 		results.forEach((result) -> byJob.computeIfAbsent(result.job(), (key) -> new ArrayList<>()).add(result));
 		byJob.forEach((job, trials) -> {
 			List<TrialResult> real = trials.stream().filter((trial) -> trial.run() > 0).toList();

@@ -15,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The small crash campaign of the build: three trials of every covered job on the
  * embedded H2 default, with a fixed seed (so a failure replays with the same faults at
- * the same moments), each ending exact. Needs {@code launcher/target/batchyard.jar}: the
- * reactor packages the launcher before this module (or set {@code -Dbatchyard.jar}).
+ * the same moments), each ending exact; the trials of a round that drew the same fault
+ * share its interruption, so the whole takes about four node starts. Needs
+ * {@code launcher/target/batchyard.jar}: the reactor packages the launcher before this
+ * module (or set {@code -Dbatchyard.jar}).
  */
 class CrashCampaignIntegrationTests {
 
