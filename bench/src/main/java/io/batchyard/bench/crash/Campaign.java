@@ -172,16 +172,18 @@ final class Campaign {
 	}
 
 	/**
-	 * Trials that meet the same fault, side by side: each launched so that the one
-	 * interruption comes at its own moment after its launch (the latest moment first),
-	 * then the fault (one kill, one connection drop, one outage for all of them), then
-	 * each brought back and compared. Trials of different faults never run together, so a
-	 * fault reaches only the trials that drew it.
-	 * @param fault their fault
-	 * @param trials the trials
+	 * Trials interrupted together, side by side: each launched so that the interruption
+	 * comes at its own moment after its launch (the latest moment first), then the
+	 * interruption, then each brought back and compared. A kill or a connection drop
+	 * reaches every run of the node, so its group holds only trials that drew it; the
+	 * stand-ins' faults (SQS down, DLCS storm, blob store errors) reach only the runs of
+	 * the jobs using that stand-in, which draw no other stand-in fault, so they share one
+	 * group and one window.
+	 * @param trials the trials: all {@code KILL}, all
+	 * {@code DATABASE_CONNECTIONS_DROPPED}, or stand-in faults
 	 * @return what happened to each
 	 */
-	List<TrialResult> group(Fault fault, List<Planned> trials) {
+	List<TrialResult> group(List<Planned> trials) {
 		long deadline = System.nanoTime() + this.trialTimeout.toNanos();
 		List<Planned> order = new ArrayList<>(trials);
 		order.sort(Comparator.comparingLong(Planned::moment).reversed());
@@ -236,11 +238,12 @@ final class Campaign {
 			Map<String, Set<String>> committed = new LinkedHashMap<>();
 			Map<String, List<String>> killedSteps = new LinkedHashMap<>();
 			runs.forEach((job, run) -> running.put(job, running(run)));
-			switch (fault) {
-				case KILL -> {
-					this.node.kill();
-					this.node = null;
-					// Read after the kill: whatever each run had committed when it died.
+			Fault fault = order.get(0).fault();
+			if (fault == Fault.KILL) {
+				this.node.kill();
+				this.node = null;
+				// Read after the kill: whatever each run had committed when it died.
+				this.yard.holding(() -> {
 					for (Planned trial : order) {
 						Run run = runs.get(trial.job());
 						if (run != null) {
@@ -249,27 +252,28 @@ final class Campaign {
 							killedSteps.put(trial.job(), stepCounters(run));
 						}
 					}
-					interrupted = System.nanoTime();
-					ensureNode(deadline);
-				}
-				case DATABASE_CONNECTIONS_DROPPED -> this.yard.terminateApplicationConnections();
-				case SQS_DOWN -> {
+					return null;
+				});
+				interrupted = System.nanoTime();
+				ensureNode(deadline);
+			}
+			else if (fault == Fault.DATABASE_CONNECTIONS_DROPPED) {
+				this.yard.terminateApplicationConnections();
+			}
+			else {
+				// The stand-ins' faults, all at once: each reaches only its own runs.
+				List<Planned> struckTrials = started(order, runs);
+				boolean sqs = struckTrials.stream().anyMatch((trial) -> trial.fault() == Fault.SQS_DOWN);
+				if (sqs) {
 					this.sqsProxy.down();
-					try {
-						Waits.sleep(FAULT_LENGTH);
-					}
-					finally {
-						this.sqsProxy.up();
-					}
 				}
-				default -> {
-					started(order, runs).forEach((trial) -> trial.workload().fault(fault, true));
-					try {
-						Waits.sleep(FAULT_LENGTH);
-					}
-					finally {
-						started(order, runs).forEach((trial) -> trial.workload().fault(fault, false));
-					}
+				struckTrials.forEach((trial) -> trial.workload().fault(trial.fault(), true));
+				try {
+					Waits.sleep(FAULT_LENGTH);
+				}
+				finally {
+					this.sqsProxy.up();
+					struckTrials.forEach((trial) -> trial.workload().fault(trial.fault(), false));
 				}
 			}
 			long at = interrupted;
@@ -292,7 +296,7 @@ final class Campaign {
 					expected = expected.with(EndState.RECOVERY, steps);
 					actual.add(EndState.RECOVERY, stepCounters(steps));
 				}
-				return TrialResult.compare(workload, trial.number(), trial.seed(), fault,
+				return TrialResult.compare(workload, trial.number(), trial.seed(), trial.fault(),
 						moment(trial, launched, struck), running.get(job), expected, actual,
 						committed.getOrDefault(job, Set.of()), recovery, restarts[0]);
 			});

@@ -147,7 +147,10 @@ public final class CrashCampaign {
 		}
 		int rounds = seeds.values().stream().mapToInt(List::size).max().orElse(0);
 		for (int trial = 1; trial <= rounds; trial++) {
-			Map<Workload.Fault, List<Planned>> groups = new TreeMap<>(Comparator.reverseOrder());
+			// The stand-ins' faults together, then the connection drop, the kill last:
+			// its
+			// new node serves the next round.
+			Map<Integer, List<Planned>> groups = new TreeMap<>();
 			for (Workload workload : workloads) {
 				List<Long> jobSeeds = seeds.get(workload.job());
 				if (jobSeeds == null || jobSeeds.size() < trial) {
@@ -156,11 +159,15 @@ public final class CrashCampaign {
 				// Runs 0 and 1 are the baselines.
 				Planned planned = campaign.plan(workload, trial + 1, jobSeeds.get(trial - 1),
 						baselines.get(workload.job()));
-				groups.computeIfAbsent(planned.fault(), (key) -> new ArrayList<>()).add(planned);
+				int order = switch (planned.fault()) {
+					case KILL -> 2;
+					case DATABASE_CONNECTIONS_DROPPED -> 1;
+					default -> 0;
+				};
+				groups.computeIfAbsent(order, (key) -> new ArrayList<>()).add(planned);
 			}
-			// The kill last: its new node serves the next round.
-			for (Map.Entry<Workload.Fault, List<Planned>> group : groups.entrySet()) {
-				List<TrialResult> groupResults = campaign.group(group.getKey(), group.getValue());
+			for (List<Planned> group : groups.values()) {
+				List<TrialResult> groupResults = campaign.group(group);
 				for (TrialResult result : groupResults) {
 					results.add(result);
 					out.printf(Locale.ROOT, "  %s trial %d seed %d: %s at %d ms%s -> %s%s%n", result.job(), trial,

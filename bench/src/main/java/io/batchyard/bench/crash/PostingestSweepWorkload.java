@@ -227,13 +227,14 @@ final class PostingestSweepWorkload implements Workload {
 			messages.add(body.path("parameters").path("assetId").asString() + "|sns|" + body);
 		}
 		state.add(EndState.MESSAGES, messages);
-		// A row changed in a chunk that then failed is read again by the restart and
-		// waits: filtered where the uninterrupted run wrote it. What every run must
-		// agree on is what was read, processed (written or filtered) and skipped.
+		// Only the skips: the sweep's effects (messages, row changes, deletes) are not in
+		// the chunk transaction, so a row a killed chunk changed is read again and
+		// filtered, and one it deleted is not read again: read, write and filter counts
+		// of an interrupted sweep differ from the uninterrupted one's by design. A
+		// skipped row is left as it was, so every run reads and skips it once.
 		state.add(EndState.COUNTS,
-				yard.lines("SELECT STEP_NAME, SUM(READ_COUNT), SUM(WRITE_COUNT + FILTER_COUNT),"
-						+ " SUM(READ_SKIP_COUNT + PROCESS_SKIP_COUNT + WRITE_SKIP_COUNT) FROM BATCH_STEP_EXECUTION"
-						+ " WHERE JOB_EXECUTION_ID IN (" + in + ") GROUP BY STEP_NAME"));
+				yard.lines("SELECT STEP_NAME, SUM(READ_SKIP_COUNT + PROCESS_SKIP_COUNT + WRITE_SKIP_COUNT)"
+						+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (" + in + ") GROUP BY STEP_NAME"));
 		state.add(EndState.REPORT, Campaign.lastExit(yard, executions));
 		return state;
 	}
