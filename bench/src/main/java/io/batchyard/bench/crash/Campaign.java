@@ -4,19 +4,30 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import io.batchyard.bench.crash.Workload.Fault;
 import io.batchyard.bench.crash.Workload.Run;
 
 /**
  * The trials on one database: one yard and one node for every job (a kill -9 costs one
- * node start, the trials' only large fixed cost), each job's uninterrupted baseline, then
- * each trial launched on the running node and interrupted at its moment, the product left
- * to bring itself back, and the end state compared with the baseline's. Only one run is
- * in flight at a time, so an interruption reaches that run alone.
+ * node start, the trials' only large fixed cost), the jobs' uninterrupted baselines side
+ * by side, then the trials in groups of the same fault: each group's runs launched on the
+ * running node so that one interruption (one kill, one connection drop, one outage)
+ * reaches each at its own moment, the product left to bring them back, and each end state
+ * compared with its job's baseline. Only one group is in flight at a time, so a fault
+ * reaches only the runs that drew it.
  */
 final class Campaign {
 
@@ -41,21 +52,24 @@ final class Campaign {
 
 	private Node node;
 
-	private int manualRestarts;
-
 	Campaign(Path jar, List<Workload> workloads, Yard yard, FaultProxy sqsProxy, Duration trialTimeout, Path logs) {
 		this.jar = jar;
 		this.yard = yard;
 		this.sqsProxy = sqsProxy;
 		this.trialTimeout = trialTimeout;
 		this.logs = logs;
-		this.settings
-			.addAll(List.of("--batchyard.embedded.sqs.enabled=false", "--batchyard.embedded.dynamodb.enabled=false",
-					"--batchyard.embedded.sns.enabled=false", "--batchyard.embedded.postingest.provision=false",
-					"--batchyard.jobs.postingest.enabled=false", "--batchyard.launcher.sqs.enabled=false",
-					"--batchyard.scheduler.enabled=false", "--batchyard.runner.heartbeat-interval=500ms",
-					"--batchyard.runner.heartbeat-timeout=3s", "--batchyard.automatic-restarts.poll-interval=500ms"));
+		this.settings.addAll(List.of("--batchyard.embedded.sqs.enabled=false",
+				"--batchyard.embedded.dynamodb.enabled=false", "--batchyard.embedded.sns.enabled=false",
+				"--batchyard.embedded.postingest.provision=false", "--batchyard.launcher.sqs.enabled=false",
+				"--batchyard.scheduler.enabled=false", "--batchyard.runner.heartbeat-interval=500ms",
+				"--batchyard.runner.heartbeat-timeout=3s", "--batchyard.automatic-restarts.poll-interval=500ms"));
+		// Every SQS call of the node goes through the proxy (the SQS-down fault).
+		this.settings.add("--spring.cloud.aws.sqs.endpoint=" + sqsProxy.endpoint());
+		if (workloads.stream().noneMatch((workload) -> workload.job().startsWith("postingest"))) {
+			this.settings.add("--batchyard.jobs.postingest.enabled=false");
+		}
 		this.settings.addAll(yard.settings());
+		Set<String> shared = new LinkedHashSet<>();
 		for (Workload workload : workloads) {
 			String job = workload.job();
 			// Every interruption is brought back by the product itself: launched by
@@ -64,45 +78,88 @@ final class Campaign {
 					"--batchyard.jobs." + job + ".restart.max-attempts=20",
 					"--batchyard.jobs." + job + ".restart.backoff=500ms",
 					"--batchyard.jobs." + job + ".restart.max-backoff=2s"));
-			this.settings.addAll(workload.settings(yard));
+			// A setting two jobs share (the enhancement chunk size) given twice would
+			// bind
+			// as a list.
+			shared.addAll(workload.settings(yard));
 		}
+		this.settings.addAll(shared);
 	}
 
 	/**
-	 * Runs the uninterrupted baseline twice: run 0 gives the expected end state, run 1,
-	 * on the now warm node, the duration the trials' moments are drawn from (a cold
-	 * node's first run is several times slower), and must leave the same end state.
-	 * @param workload the job's workload
-	 * @return the expectation and the duration
+	 * Runs every job's uninterrupted baseline twice, the jobs side by side as their
+	 * trials run: run 0 gives the expected end state, run 1, on the now warm node, the
+	 * duration the trials' moments are drawn from (a cold node's first run is several
+	 * times slower), and must leave the same end state.
+	 * @param workloads the jobs' workloads
+	 * @return the expectation and the duration of each, or the failure, by job
 	 */
-	Baseline baseline(Workload workload) {
+	Map<String, Object> baselines(List<Workload> workloads) {
 		long deadline = System.nanoTime() + this.trialTimeout.toNanos();
 		ensureNode(deadline);
-		Run run = workload.launch(this.node, this.yard, 0);
-		awaitComplete(run, deadline);
-		EndState expected = workload.endState(this.yard, run);
-		deadline = System.nanoTime() + this.trialTimeout.toNanos();
-		long start = System.nanoTime();
-		Run again = workload.launch(this.node, this.yard, 1);
-		awaitComplete(again, deadline);
-		Duration duration = Duration.ofNanos(System.nanoTime() - start);
-		EndState repeated = workload.endState(this.yard, again);
-		if (!repeated.kinds().equals(expected.kinds())) {
-			throw new IllegalStateException("Two uninterrupted runs of " + workload.job() + " differ: "
-					+ expected.checksums() + " and " + repeated.checksums());
+		Map<String, Object> outcomes = new LinkedHashMap<>();
+		Map<String, Run> first = new LinkedHashMap<>();
+		for (Workload workload : workloads) {
+			try {
+				workload.prepare(this.yard, 0);
+				first.put(workload.job(), workload.launch(this.node, this.yard, 0));
+			}
+			catch (RuntimeException ex) {
+				outcomes.put(workload.job(), ex);
+			}
 		}
-		return new Baseline(expected, duration);
+		Map<String, EndState> expected = new LinkedHashMap<>();
+		inParallel(workloads.stream().filter((workload) -> first.containsKey(workload.job())).toList(), (workload) -> {
+			Run run = first.get(workload.job());
+			awaitComplete(run, deadline, new int[1]);
+			return workload.endState(this.yard, run);
+		}).forEach((job, outcome) -> {
+			if (outcome instanceof EndState state) {
+				expected.put(job, state);
+			}
+			else {
+				outcomes.put(job, outcome);
+			}
+		});
+		long again = System.nanoTime() + this.trialTimeout.toNanos();
+		ensureNode(again);
+		Map<String, Run> second = new LinkedHashMap<>();
+		Map<String, Long> starts = new LinkedHashMap<>();
+		List<Workload> warm = workloads.stream().filter((workload) -> expected.containsKey(workload.job())).toList();
+		for (Workload workload : warm) {
+			try {
+				workload.prepare(this.yard, 1);
+				starts.put(workload.job(), System.nanoTime());
+				second.put(workload.job(), workload.launch(this.node, this.yard, 1));
+			}
+			catch (RuntimeException ex) {
+				outcomes.put(workload.job(), ex);
+			}
+		}
+		inParallel(warm.stream().filter((workload) -> second.containsKey(workload.job())).toList(), (workload) -> {
+			Run run = second.get(workload.job());
+			awaitComplete(run, again, new int[1]);
+			Duration duration = Duration.ofNanos(System.nanoTime() - starts.get(workload.job()));
+			EndState repeated = workload.endState(this.yard, run);
+			EndState state = expected.get(workload.job());
+			if (!repeated.kinds().equals(state.kinds())) {
+				throw new IllegalStateException("Two uninterrupted runs of " + workload.job() + " differ: "
+						+ state.checksums() + " and " + repeated.checksums());
+			}
+			return new Baseline(state, duration);
+		}).forEach(outcomes::put);
+		return outcomes;
 	}
 
 	/**
-	 * One trial.
+	 * Draws a trial's fault and moment from its seed alone.
 	 * @param workload the job's workload
-	 * @param number the run number (1, 2, ...)
-	 * @param trialSeed its seed: the fault and the moment follow from it alone
-	 * @param baseline the expectation
-	 * @return what happened
+	 * @param number the run number
+	 * @param trialSeed the seed
+	 * @param baseline the job's baseline
+	 * @return the trial
 	 */
-	TrialResult trial(Workload workload, int number, long trialSeed, Baseline baseline) {
+	Planned plan(Workload workload, int number, long trialSeed, Baseline baseline) {
 		SplittableRandom random = new SplittableRandom(trialSeed);
 		List<Fault> faults = new ArrayList<>();
 		faults.add(Fault.KILL);
@@ -111,62 +168,213 @@ final class Campaign {
 		Fault fault = (random.nextBoolean() || faults.size() == 1) ? Fault.KILL
 				: faults.get(1 + random.nextInt(faults.size() - 1));
 		long moment = (long) (random.nextDouble() * baseline.duration().toMillis());
+		return new Planned(workload, number, trialSeed, fault, moment, baseline);
+	}
+
+	/**
+	 * Trials interrupted together, side by side: each launched so that the interruption
+	 * comes at its own moment after its launch (the latest moment first), then the
+	 * interruption, then each brought back and compared. A kill or a connection drop
+	 * reaches every run of the node, so its group holds only trials that drew it; the
+	 * stand-ins' faults (SQS down, DLCS storm, blob store errors) reach only the runs of
+	 * the jobs using that stand-in, which draw no other stand-in fault, so they share one
+	 * group and one window.
+	 * @param trials the trials: all {@code KILL}, all
+	 * {@code DATABASE_CONNECTIONS_DROPPED}, or stand-in faults
+	 * @return what happened to each
+	 */
+	List<TrialResult> group(List<Planned> trials) {
 		long deadline = System.nanoTime() + this.trialTimeout.toNanos();
-		this.manualRestarts = 0;
-		Run run = null;
+		List<Planned> order = new ArrayList<>(trials);
+		order.sort(Comparator.comparingLong(Planned::moment).reversed());
+		Map<String, Run> runs = new LinkedHashMap<>();
+		Map<String, Long> launched = new LinkedHashMap<>();
+		Map<String, TrialResult> results = new LinkedHashMap<>();
 		try {
 			ensureNode(deadline);
-			run = workload.launch(this.node, this.yard, number);
-			Waits.sleep(Duration.ofMillis(moment));
+			List<Planned> prepared = new ArrayList<>();
+			for (Planned trial : order) {
+				try {
+					trial.workload().prepare(this.yard, trial.number());
+					prepared.add(trial);
+				}
+				catch (RuntimeException ex) {
+					results.put(trial.job(), failed(trial, trial.moment(), ex));
+				}
+			}
+			long latest = order.get(0).moment();
+			long start = System.nanoTime();
+			// Each launch on its own thread at its own time: a slow launch (a busy node)
+			// does not delay the next one. The interruption waits for every launch to
+			// have returned, so it never strikes a launch in flight.
+			Node current = this.node;
+			inParallel(prepared.stream().map(Planned::workload).toList(), (workload) -> {
+				Planned trial = prepared.stream()
+					.filter((each) -> each.job().equals(workload.job()))
+					.findFirst()
+					.orElseThrow();
+				sleepUntil(start + Duration.ofMillis(latest - trial.moment()).toNanos());
+				Run run = workload.launch(current, this.yard, trial.number());
+				synchronized (launched) {
+					launched.put(trial.job(), System.nanoTime());
+					runs.put(trial.job(), run);
+				}
+				return run;
+			}).forEach((job, outcome) -> {
+				if (outcome instanceof RuntimeException ex) {
+					Planned trial = prepared.stream()
+						.filter((each) -> each.job().equals(job))
+						.findFirst()
+						.orElseThrow();
+					results.put(job, failed(trial, trial.moment(), ex));
+				}
+			});
+			sleepUntil(start + Duration.ofMillis(latest).toNanos());
 			long interrupted = System.nanoTime();
-			Set<String> committed = Set.of();
-			List<String> killedSteps = List.of();
-			boolean running = running(run);
-			switch (fault) {
-				case KILL -> {
-					this.node.kill();
-					this.node = null;
-					// Read after the kill: whatever the run had committed when it died.
-					running = running(run);
-					committed = workload.committedKeys(this.yard, run);
-					killedSteps = stepCounters(run);
-					interrupted = System.nanoTime();
-					ensureNode(deadline);
-				}
-				case DATABASE_CONNECTIONS_DROPPED -> this.yard.terminateApplicationConnections();
-				case SQS_DOWN -> {
+			// The moment each run was struck; the recovery is timed from after the kill's
+			// reads.
+			long struckAt = interrupted;
+			Map<String, Boolean> running = new LinkedHashMap<>();
+			Map<String, Set<String>> committed = new LinkedHashMap<>();
+			Map<String, List<String>> killedSteps = new LinkedHashMap<>();
+			runs.forEach((job, run) -> running.put(job, running(run)));
+			Fault fault = order.get(0).fault();
+			if (fault == Fault.KILL) {
+				this.node.kill();
+				this.node = null;
+				// Read after the kill: whatever each run had committed when it died.
+				this.yard.holding(() -> {
+					for (Planned trial : order) {
+						Run run = runs.get(trial.job());
+						if (run != null) {
+							running.put(trial.job(), running(run));
+							committed.put(trial.job(), trial.workload().committedKeys(this.yard, run));
+							killedSteps.put(trial.job(), stepCounters(run));
+						}
+					}
+					return null;
+				});
+				interrupted = System.nanoTime();
+				ensureNode(deadline);
+			}
+			else if (fault == Fault.DATABASE_CONNECTIONS_DROPPED) {
+				this.yard.terminateApplicationConnections();
+			}
+			else {
+				// The stand-ins' faults, all at once: each reaches only its own runs.
+				List<Planned> struckTrials = started(order, runs);
+				boolean sqs = struckTrials.stream().anyMatch((trial) -> trial.fault() == Fault.SQS_DOWN);
+				if (sqs) {
 					this.sqsProxy.down();
-					try {
-						Waits.sleep(FAULT_LENGTH);
-					}
-					finally {
-						this.sqsProxy.up();
-					}
+				}
+				struckTrials.forEach((trial) -> trial.workload().fault(trial.fault(), true));
+				try {
+					Waits.sleep(FAULT_LENGTH);
+				}
+				finally {
+					this.sqsProxy.up();
+					struckTrials.forEach((trial) -> trial.workload().fault(trial.fault(), false));
 				}
 			}
-			awaitComplete(run, deadline);
-			Duration recovery = Duration.ofNanos(System.nanoTime() - interrupted);
-			EndState actual = workload.endState(this.yard, run);
-			// The killed execution's steps as the recovery left them: it changes their
-			// status, never what they counted and committed (issue 17's commit count).
-			EndState expected = baseline.state();
-			if (!killedSteps.isEmpty()) {
-				expected = expected.with(EndState.RECOVERY, killedSteps);
-				actual.add(EndState.RECOVERY, stepCounters(killedSteps));
+			long at = interrupted;
+			long struck = struckAt;
+			List<Planned> started = started(order, runs);
+			Map<String, Object> outcomes = inParallel(started.stream().map(Planned::workload).toList(), (workload) -> {
+				String job = workload.job();
+				Planned trial = started.stream().filter((each) -> each.job().equals(job)).findFirst().orElseThrow();
+				Run run = runs.get(job);
+				int[] restarts = new int[1];
+				awaitComplete(run, deadline, restarts);
+				Duration recovery = Duration.ofNanos(System.nanoTime() - at);
+				EndState actual = workload.endState(this.yard, run);
+				// The killed execution's steps as the recovery left them: it changes
+				// their status, never what they counted and committed (issue 17's
+				// commit count).
+				EndState expected = trial.baseline().state();
+				List<String> steps = killedSteps.getOrDefault(job, List.of());
+				if (!steps.isEmpty()) {
+					expected = expected.with(EndState.RECOVERY, steps);
+					actual.add(EndState.RECOVERY, stepCounters(steps));
+				}
+				return TrialResult.compare(workload, trial.number(), trial.seed(), trial.fault(),
+						moment(trial, launched, struck), running.get(job), expected, actual,
+						committed.getOrDefault(job, Set.of()), recovery, restarts[0]);
+			});
+			for (Planned trial : started) {
+				Object outcome = outcomes.get(trial.job());
+				results.put(trial.job(), (outcome instanceof TrialResult result) ? result
+						: failed(trial, moment(trial, launched, struck), (RuntimeException) outcome));
 			}
-			return TrialResult.compare(workload, number, trialSeed, fault, moment, running, expected, actual, committed,
-					recovery, this.manualRestarts);
 		}
 		catch (RuntimeException ex) {
-			// A trial that did not finish: count it, start over on a fresh node.
+			// A group that did not finish: count its trials, start over on a fresh node.
 			if (this.node != null) {
 				this.node.close();
 				this.node = null;
 			}
 			this.sqsProxy.up();
-			return TrialResult.failed(workload, number, trialSeed, fault, moment,
-					ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			for (Planned trial : order) {
+				results.putIfAbsent(trial.job(), failed(trial, trial.moment(), ex));
+			}
 		}
+		return order.stream().map((trial) -> results.get(trial.job())).toList();
+	}
+
+	private static List<Planned> started(List<Planned> trials, Map<String, Run> runs) {
+		return trials.stream().filter((trial) -> runs.containsKey(trial.job())).toList();
+	}
+
+	/** The moment the interruption really came, after the run's launch returned. */
+	private static long moment(Planned trial, Map<String, Long> launched, long interrupted) {
+		Long launch = launched.get(trial.job());
+		return (launch != null) ? Math.max(0, Duration.ofNanos(interrupted - launch).toMillis()) : trial.moment();
+	}
+
+	private static TrialResult failed(Planned trial, long moment, RuntimeException ex) {
+		return TrialResult.failed(trial.workload(), trial.number(), trial.seed(), trial.fault(), moment,
+				ex.getClass().getSimpleName() + ": " + ex.getMessage());
+	}
+
+	private static void sleepUntil(long nanoTime) {
+		long left = nanoTime - System.nanoTime();
+		if (left > 0) {
+			Waits.sleep(Duration.ofNanos(left));
+		}
+	}
+
+	/**
+	 * Runs a task per workload on threads of its own and waits for all of them.
+	 * @return by job, the task's result or the exception it threw
+	 */
+	private static Map<String, Object> inParallel(List<Workload> workloads, Function<Workload, Object> task) {
+		Map<String, Object> outcomes = new LinkedHashMap<>();
+		if (workloads.isEmpty()) {
+			return outcomes;
+		}
+		ExecutorService executor = Executors.newFixedThreadPool(workloads.size());
+		try {
+			Map<String, Future<Object>> futures = new LinkedHashMap<>();
+			for (Workload workload : workloads) {
+				futures.put(workload.job(), executor.submit(() -> task.apply(workload)));
+			}
+			futures.forEach((job, future) -> {
+				try {
+					outcomes.put(job, future.get());
+				}
+				catch (ExecutionException ex) {
+					outcomes.put(job, (ex.getCause() instanceof RuntimeException runtime) ? runtime
+							: new IllegalStateException(ex.getCause()));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					outcomes.put(job, new IllegalStateException(ex));
+				}
+			});
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		return outcomes;
 	}
 
 	/**
@@ -211,7 +419,7 @@ final class Campaign {
 	 * Waits until the instance's last execution completed, restarting it through the API
 	 * only when the product will not (no automatic restart pending).
 	 */
-	private void awaitComplete(Run run, long deadline) {
+	private void awaitComplete(Run run, long deadline, int[] restarts) {
 		long endedSince = 0;
 		long endedId = -1;
 		while (true) {
@@ -236,7 +444,7 @@ final class Campaign {
 					if (!coming) {
 						HttpResponse<String> answer = this.node.restart(id);
 						if (answer.statusCode() == 202) {
-							this.manualRestarts++;
+							restarts[0]++;
 						}
 					}
 				}
@@ -318,6 +526,24 @@ final class Campaign {
 	 * @param duration from launch to completion
 	 */
 	record Baseline(EndState state, Duration duration) {
+
+	}
+
+	/**
+	 * A trial as its seed drew it.
+	 *
+	 * @param workload the job's workload
+	 * @param number the run number
+	 * @param seed the trial's seed
+	 * @param fault how it is interrupted
+	 * @param moment when, after its launch, in milliseconds
+	 * @param baseline the job's expectation
+	 */
+	record Planned(Workload workload, int number, long seed, Fault fault, long moment, Baseline baseline) {
+
+		String job() {
+			return this.workload.job();
+		}
 
 	}
 

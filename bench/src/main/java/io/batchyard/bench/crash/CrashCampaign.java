@@ -12,10 +12,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 import io.batchyard.bench.crash.Campaign.Baseline;
+import io.batchyard.bench.crash.Campaign.Planned;
 import io.batchyard.test.ElasticMqServer;
 import io.batchyard.test.EmbeddedPostgresServer;
 
@@ -23,11 +30,13 @@ import io.batchyard.test.EmbeddedPostgresServer;
  * The crash campaign (issue 17): for each job with a real workload, the end state of one
  * uninterrupted run, then {@code trials} runs of the same input each interrupted at a
  * random moment (uniform over the baseline's duration) by kill -9 of its node or a fault
- * (PostgreSQL connections dropped, the SQS endpoint down for 3 s), brought back by the
- * product (heartbeat recovery and the automatic restart policy; the API's restart only
- * where no automatic restart comes), and compared with the baseline. Prints a table per
- * job and database. Every trial is bounded by {@code trialTimeout}, so the whole campaign
- * ends within {@code jobs × (trials + 1) × trialTimeout}.
+ * (PostgreSQL connections dropped; for 3 s the SQS endpoint down, the DLCS answering 503
+ * or the blob store answering 500), brought back by the product (heartbeat recovery and
+ * the automatic restart policy; the API's restart only where no automatic restart comes),
+ * and compared with the baseline. The trials of different jobs that drew the same fault
+ * run side by side and share it. Prints a table per job and database. Each baseline pass
+ * and each group of trials is bounded by {@code trialTimeout}, so the whole campaign ends
+ * within {@code (2 + trials × min(3, jobs)) × trialTimeout}.
  * <p>
  * Arguments ({@code key=value}, any order): {@code jobs=all|referenceLoadJob,...}
  * ({@value #ALL_JOBS}), {@code trials=20}, {@code db=h2|postgresql}, {@code seed=<long>}
@@ -41,7 +50,7 @@ import io.batchyard.test.EmbeddedPostgresServer;
  */
 public final class CrashCampaign {
 
-	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob";
+	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob,postingestSweepJob,manifestUpdateJob,enhancementImportJob";
 
 	private CrashCampaign() {
 	}
@@ -59,7 +68,11 @@ public final class CrashCampaign {
 	 * @return every trial's result
 	 */
 	public static List<TrialResult> run(Options options, PrintStream out) {
-		Duration bound = options.trialTimeout().multipliedBy((long) options.jobs().size() * (options.trials() + 1));
+		// Two baseline passes, then per round at most three groups (stand-in faults, the
+		// connection drop, the kill), each bounded by trialTimeout.
+		int rounds = options.trialSeeds().isEmpty() ? options.trials()
+				: options.trialSeeds().values().stream().mapToInt(List::size).max().orElse(0);
+		Duration bound = options.trialTimeout().multipliedBy(2L + (long) rounds * Math.min(3, options.jobs().size()));
 		out.printf(Locale.ROOT,
 				"Crash campaign: jobs=%s trials=%d db=%s seed=%d; each trial bounded by %ss,"
 						+ " the campaign by %ss%n",
@@ -79,14 +92,10 @@ public final class CrashCampaign {
 		List<Workload> workloads = new ArrayList<>();
 		try (FaultProxy sqsProxy = new FaultProxy(ImageIngestWorkload.port(ElasticMqServer.endpoint()))) {
 			try {
-				for (String job : options.jobs()) {
-					workloads.add(workload(job, sqsProxy));
-				}
+				workloads.addAll(workloads(options.jobs()));
 				Campaign campaign = new Campaign(options.jar(), workloads, yard, sqsProxy, options.trialTimeout(), log);
 				try {
-					for (Workload workload : workloads) {
-						results.addAll(runJob(campaign, workload, options, log, out));
-					}
+					results.addAll(runAll(campaign, workloads, options, log, out));
 				}
 				finally {
 					campaign.close();
@@ -100,44 +109,132 @@ public final class CrashCampaign {
 		return results;
 	}
 
-	private static List<TrialResult> runJob(Campaign campaign, Workload workload, Options options, Path log,
+	/**
+	 * The baselines, then round after round the next trial of every job, grouped by
+	 * fault: the trials of a round that drew the same fault share its one interruption.
+	 */
+	private static List<TrialResult> runAll(Campaign campaign, List<Workload> workloads, Options options, Path log,
 			PrintStream out) {
-		String job = workload.job();
 		List<TrialResult> results = new ArrayList<>();
-		Baseline baseline;
-		try {
-			baseline = campaign.baseline(workload);
+		Map<String, Baseline> baselines = new LinkedHashMap<>();
+		campaign.baselines(workloads).forEach((job, outcome) -> {
+			if (outcome instanceof Baseline baseline) {
+				baselines.put(job, baseline);
+				out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
+						baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
+			}
+			else {
+				String message = ((RuntimeException) outcome).getMessage();
+				out.printf("%s on %s: the uninterrupted baseline did not complete (%s); see %s%n", job, options.db(),
+						message, log);
+				Workload workload = workloads.stream()
+					.filter((each) -> each.job().equals(job))
+					.findFirst()
+					.orElseThrow();
+				results.add(TrialResult.failed(workload, 0, options.seed(), Workload.Fault.KILL, 0,
+						"baseline: " + message));
+			}
+		});
+		Map<String, List<Long>> seeds = new LinkedHashMap<>();
+		for (Workload workload : workloads) {
+			String job = workload.job();
+			if (!baselines.containsKey(job)) {
+				continue;
+			}
+			List<Long> replay = options.trialSeeds().get(job);
+			if (replay != null) {
+				seeds.put(job, replay);
+				continue;
+			}
+			SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
+			List<Long> drawn = new ArrayList<>();
+			for (int trial = 1; trial <= options.trials(); trial++) {
+				drawn.add(random.nextLong());
+			}
+			seeds.put(job, drawn);
 		}
-		catch (RuntimeException ex) {
-			out.printf("%s on %s: the uninterrupted baseline did not complete (%s); see %s%n", job, options.db(),
-					ex.getMessage(), log);
-			results.add(TrialResult.failed(workload, 0, options.seed(), Workload.Fault.KILL, 0,
-					"baseline: " + ex.getMessage()));
-			return results;
-		}
-		out.printf(Locale.ROOT, "%s on %s: uninterrupted run %.1fs (warm), expected %s%n", job, options.db(),
-				baseline.duration().toMillis() / 1000.0, baseline.state().checksums());
-		List<Long> seeds = options.trialSeeds().get(job);
-		int trials = (seeds != null) ? seeds.size() : options.trials();
-		SplittableRandom random = new SplittableRandom(options.seed() ^ job.hashCode());
-		for (int trial = 1; trial <= trials; trial++) {
-			long trialSeed = (seeds != null) ? seeds.get(trial - 1) : random.nextLong();
-			// Runs 0 and 1 are the baselines.
-			TrialResult result = campaign.trial(workload, trial + 1, trialSeed, baseline);
-			results.add(result);
-			out.printf(Locale.ROOT, "  trial %d seed %d: %s at %d ms%s -> %s%s%n", trial, trialSeed, result.fault(),
-					result.momentMillis(), (result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
-					result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
-							: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
+		int rounds = seeds.values().stream().mapToInt(List::size).max().orElse(0);
+		for (int trial = 1; trial <= rounds; trial++) {
+			// The stand-ins' faults together, then the connection drop, the kill last:
+			// its
+			// new node serves the next round.
+			Map<Integer, List<Planned>> groups = new TreeMap<>();
+			for (Workload workload : workloads) {
+				List<Long> jobSeeds = seeds.get(workload.job());
+				if (jobSeeds == null || jobSeeds.size() < trial) {
+					continue;
+				}
+				// Runs 0 and 1 are the baselines.
+				Planned planned = campaign.plan(workload, trial + 1, jobSeeds.get(trial - 1),
+						baselines.get(workload.job()));
+				int order = switch (planned.fault()) {
+					case KILL -> 2;
+					case DATABASE_CONNECTIONS_DROPPED -> 1;
+					default -> 0;
+				};
+				groups.computeIfAbsent(order, (key) -> new ArrayList<>()).add(planned);
+			}
+			for (List<Planned> group : groups.values()) {
+				List<TrialResult> groupResults = campaign.group(group);
+				for (TrialResult result : groupResults) {
+					results.add(result);
+					out.printf(Locale.ROOT, "  %s trial %d seed %d: %s at %d ms%s -> %s%s%n", result.job(), trial,
+							result.seed(), result.fault(), result.momentMillis(),
+							(result.hit() || result.recovery() == null) ? "" : " (after the run ended)",
+							result.exact() ? "exact" : "NOT EXACT", result.differences().isEmpty() ? ""
+									: " (" + result.differences() + ")" + (result.exact() ? "" : " see " + log));
+				}
+			}
 		}
 		return results;
 	}
 
-	private static Workload workload(String job, FaultProxy sqsProxy) {
+	/**
+	 * The jobs' workloads, in order, built side by side: each starts its stand-ins
+	 * (DynamoDB Local, S3Proxy, WireMock, the image server), seconds apiece on a busy
+	 * machine, all before the first node can start.
+	 */
+	private static List<Workload> workloads(List<String> jobs) {
+		ExecutorService executor = Executors.newFixedThreadPool(jobs.size());
+		List<Future<Workload>> futures = new ArrayList<>();
+		try {
+			for (String job : jobs) {
+				futures.add(executor.submit(() -> workload(job)));
+			}
+			List<Workload> workloads = new ArrayList<>();
+			RuntimeException failure = null;
+			for (Future<Workload> future : futures) {
+				try {
+					workloads.add(future.get());
+				}
+				catch (ExecutionException ex) {
+					failure = (ex.getCause() instanceof RuntimeException runtime) ? runtime
+							: new IllegalStateException(ex.getCause());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					failure = new IllegalStateException(ex);
+				}
+			}
+			if (failure != null) {
+				workloads.forEach(Workload::close);
+				throw failure;
+			}
+			return workloads;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static Workload workload(String job) {
 		return switch (job) {
 			case ReferenceLoadWorkload.JOB -> new ReferenceLoadWorkload();
 			case PurgeWorkload.JOB -> new PurgeWorkload();
-			case ImageIngestWorkload.JOB -> new ImageIngestWorkload(sqsProxy);
+			case ImageIngestWorkload.JOB -> new ImageIngestWorkload();
+			case PostingestSweepWorkload.JOB -> new PostingestSweepWorkload();
+			case ManifestUpdateWorkload.JOB -> new ManifestUpdateWorkload();
+			case EnhancementImportWorkload.JOB -> new EnhancementImportWorkload();
 			default -> throw new IllegalArgumentException(
 					"No crash workload for job " + job + "; the campaign covers " + ALL_JOBS);
 		};
@@ -150,6 +247,7 @@ public final class CrashCampaign {
 				+ " | API restarts | Seeds not exact |%n");
 		out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 		Map<String, List<TrialResult>> byJob = new LinkedHashMap<>();
+		options.jobs().forEach((job) -> byJob.put(job, new ArrayList<>()));
 		results.forEach((result) -> byJob.computeIfAbsent(result.job(), (key) -> new ArrayList<>()).add(result));
 		byJob.forEach((job, trials) -> {
 			List<TrialResult> real = trials.stream().filter((trial) -> trial.run() > 0).toList();

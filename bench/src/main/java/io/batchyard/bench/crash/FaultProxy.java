@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder on a loopback port in front of a server the application talks to (the
- * SQS emulator): {@link #down()} closes every open connection and refuses new ones until
- * {@link #up()}, which is what a client sees when the endpoint is unreachable.
+ * SQS emulator, S3Proxy): {@link #down()} closes every open connection and refuses new
+ * ones until {@link #up()}, which is what a client sees when the endpoint is unreachable;
+ * {@link #errors()} closes them too and answers every new request with an HTTP 500 until
+ * {@link #up()}, which is what a client sees when the service fails.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -25,6 +27,8 @@ final class FaultProxy implements AutoCloseable {
 	private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean down;
+
+	private volatile boolean errors;
 
 	FaultProxy(int targetPort) {
 		this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
@@ -52,6 +56,14 @@ final class FaultProxy implements AutoCloseable {
 
 	void up() {
 		this.down = false;
+		this.errors = false;
+	}
+
+	void errors() {
+		this.errors = true;
+		for (Socket socket : this.open) {
+			closeQuietly(socket);
+		}
 	}
 
 	private void accept() {
@@ -67,6 +79,13 @@ final class FaultProxy implements AutoCloseable {
 				closeQuietly(client);
 				continue;
 			}
+			if (this.errors) {
+				Socket failing = client;
+				Thread thread = new Thread(() -> fail(failing), "fault-proxy-500");
+				thread.setDaemon(true);
+				thread.start();
+				continue;
+			}
 			try {
 				Socket upstream = new Socket(this.target.getAddress(), this.target.getPort());
 				this.open.add(client);
@@ -77,6 +96,31 @@ final class FaultProxy implements AutoCloseable {
 			catch (IOException ex) {
 				closeQuietly(client);
 			}
+		}
+	}
+
+	/** Reads the request's head, answers 500 and closes the connection. */
+	private static void fail(Socket client) {
+		try (client) {
+			client.setSoTimeout(5000);
+			InputStream in = client.getInputStream();
+			int matched = 0;
+			byte[] end = { '\r', '\n', '\r', '\n' };
+			int read;
+			while (matched < end.length && (read = in.read()) >= 0) {
+				matched = (read == end[matched]) ? matched + 1 : ((read == '\r') ? 1 : 0);
+			}
+			byte[] body = "<Error><Code>InternalError</Code><Message>crash campaign: the store fails</Message></Error>"
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			OutputStream out = client.getOutputStream();
+			out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: "
+					+ body.length + "\r\nConnection: close\r\n\r\n")
+				.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			out.write(body);
+			out.flush();
+		}
+		catch (IOException ex) {
+			// the client gave up first
 		}
 	}
 

@@ -47,8 +47,6 @@ final class ImageIngestWorkload implements Workload {
 
 	private final ImageServer images;
 
-	private final FaultProxy sqsProxy;
-
 	private final SqsClient sqs;
 
 	private final String queue = "image_upload-campaign-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,8 +55,7 @@ final class ImageIngestWorkload implements Workload {
 
 	private final List<String> urls = new ArrayList<>();
 
-	ImageIngestWorkload(FaultProxy sqsProxy) {
-		this.sqsProxy = sqsProxy;
+	ImageIngestWorkload() {
 		this.images = ImageServer.start();
 		this.images.latency(Duration.ofMillis(LATENCY_MS));
 		for (int i = 0; i < IMAGES; i++) {
@@ -75,8 +72,7 @@ final class ImageIngestWorkload implements Workload {
 
 	@Override
 	public List<String> settings(Yard yard) {
-		return List.of("--spring.cloud.aws.sqs.endpoint=" + this.sqsProxy.endpoint(),
-				"--batchyard.jobs.image-ingest.queue=" + this.queue,
+		return List.of("--batchyard.jobs.image-ingest.queue=" + this.queue,
 				"--batchyard.jobs.image-ingest.chunk-size=" + CHUNK,
 				"--batchyard.jobs.image-ingest.concurrency=" + CHUNK,
 				"--batchyard.jobs.image-ingest.send-back-off=100ms",

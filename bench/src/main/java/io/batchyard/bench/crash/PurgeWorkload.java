@@ -54,8 +54,12 @@ final class PurgeWorkload implements Workload {
 	}
 
 	@Override
-	public Run launch(Node node, Yard yard, int run) {
+	public void prepare(Yard yard, int run) {
 		seed(yard, run);
+	}
+
+	@Override
+	public Run launch(Node node, Yard yard, int run) {
 		String asOf = asOf(run).toString();
 		node.launch(JOB, "{\"asOf\":\"" + asOf + "\"}");
 		return new Run(run, JOB, "asOf", asOf);

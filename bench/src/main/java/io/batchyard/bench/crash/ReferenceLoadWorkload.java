@@ -35,8 +35,8 @@ final class ReferenceLoadWorkload implements Workload {
 	}
 
 	@Override
-	public Run launch(Node node, Yard yard, int run) {
-		Path file = yard.directory().toAbsolutePath().resolve("inputs").resolve("references-" + run + ".jsonl");
+	public void prepare(Yard yard, int run) {
+		Path file = input(yard, run);
 		StringBuilder lines = new StringBuilder();
 		for (int i = 0; i < LINES; i++) {
 			String id = id(run, i);
@@ -66,7 +66,15 @@ final class ReferenceLoadWorkload implements Workload {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		String input = "file:" + file;
+	}
+
+	private static Path input(Yard yard, int run) {
+		return yard.directory().toAbsolutePath().resolve("inputs").resolve("references-" + run + ".jsonl");
+	}
+
+	@Override
+	public Run launch(Node node, Yard yard, int run) {
+		String input = "file:" + input(yard, run);
 		node.launch(JOB, "{\"input\":\"" + input + "\"}");
 		return new Run(run, JOB, "input", input);
 	}

@@ -2,6 +2,7 @@ package io.batchyard.bench.crash;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -86,6 +87,16 @@ record TrialResult(String job, int run, long seed, Fault fault, long momentMilli
 		}
 		return new TrialResult(workload.job(), run, seed, fault, moment, hit, exact, lost, duplicated, messagesLost,
 				atLeastOnce, byJob, recovery, manualRestarts, String.join("; ", differences));
+	}
+
+	/**
+	 * Whether the trial completed and only its step counts differ (rows, blobs, messages
+	 * and reports exact).
+	 * @return {@code true} if only the {@code counts} kind differs
+	 */
+	boolean countsOnly() {
+		return !this.exact && !this.differences.isEmpty() && Arrays.stream(this.differences.split("; "))
+			.allMatch((difference) -> difference.startsWith(EndState.COUNTS + " "));
 	}
 
 	static TrialResult failed(Workload workload, int run, long seed, Fault fault, long moment, String why) {

@@ -24,7 +24,16 @@ interface Workload extends AutoCloseable {
 	List<String> settings(Yard yard);
 
 	/**
-	 * Prepares run {@code run}'s input and launches it on the node.
+	 * Prepares run {@code run}'s input (seeded rows, files, stand-in answers): everything
+	 * slow, so that the launch itself comes at its planned time.
+	 * @param yard where it runs
+	 * @param run the run number
+	 */
+	default void prepare(Yard yard, int run) {
+	}
+
+	/**
+	 * Launches run {@code run}, prepared, on the node.
 	 * @param node the running node
 	 * @param yard where it runs
 	 * @param run the run number (0: the baseline)
@@ -67,6 +76,15 @@ interface Workload extends AutoCloseable {
 		return 0;
 	}
 
+	/**
+	 * Starts or ends a fault of this workload's own stand-ins (the DLCS storm, the blob
+	 * store errors); the campaign holds it for a while between the two calls.
+	 * @param fault the fault
+	 * @param on whether it starts or ends
+	 */
+	default void fault(Fault fault, boolean on) {
+	}
+
 	@Override
 	default void close() {
 	}
@@ -93,7 +111,13 @@ interface Workload extends AutoCloseable {
 		DATABASE_CONNECTIONS_DROPPED,
 
 		/** The SQS endpoint refuses connections for a while. */
-		SQS_DOWN
+		SQS_DOWN,
+
+		/** The DLCS answers 503 to every call for a while. */
+		DLCS_STORM,
+
+		/** The blob store answers 500 to every request for a while. */
+		BLOB_STORE_ERRORS
 
 	}
 

@@ -101,6 +101,19 @@ class TrialResultTests {
 		assertThat(result.differences()).contains("report missing 1 [Removed 5 rows]");
 	}
 
+	@Test
+	void countsOnlyWhenNothingButTheStepCountsDiffer() {
+		EndState expected = state(List.of("a"), List.of()).add(EndState.COUNTS, List.of("step|120|10"));
+		TrialResult counts = compare(expected,
+				state(List.of("a"), List.of()).add(EndState.COUNTS, List.of("step|140|12")), Set.of());
+		assertThat(counts.exact()).isFalse();
+		assertThat(counts.countsOnly()).isTrue();
+		TrialResult rowsToo = compare(expected,
+				state(List.of(), List.of()).add(EndState.COUNTS, List.of("step|140|12")), Set.of());
+		assertThat(rowsToo.countsOnly()).isFalse();
+		assertThat(compare(expected, expected, Set.of()).countsOnly()).isFalse();
+	}
+
 	private TrialResult compare(EndState expected, EndState actual, Set<String> committed) {
 		return TrialResult.compare(this.workload, 1, 42L, Fault.KILL, 100, true, expected, actual, committed,
 				Duration.ofSeconds(1), 0);
