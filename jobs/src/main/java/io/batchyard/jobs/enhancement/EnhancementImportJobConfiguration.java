@@ -330,7 +330,8 @@ public class EnhancementImportJobConfiguration {
 	@StepScope
 	public ResolveEnhancementEntriesTasklet enhancementImportResolveTasklet(DataSource dataSource,
 			@Value("#{jobParameters['batchId']}") String batchId) {
-		return new ResolveEnhancementEntriesTasklet(new JdbcTemplate(dataSource), UUID.fromString(batchId), CLOCK);
+		return new ResolveEnhancementEntriesTasklet(new JdbcTemplate(dataSource), onPostgres(dataSource),
+				UUID.fromString(batchId), CLOCK);
 	}
 
 	@Bean
