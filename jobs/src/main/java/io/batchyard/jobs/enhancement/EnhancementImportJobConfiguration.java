@@ -345,9 +345,11 @@ public class EnhancementImportJobConfiguration {
 	@Bean
 	@StepScope
 	public ReportMissingReferencesTasklet enhancementImportMissingTasklet(DataSource dataSource,
-			@Value("#{jobParameters['batchId']}") String batchId) {
+			EnhancementImportProperties properties, @Value("#{jobParameters['batchId']}") String batchId) {
+		// Unpartitioned, EnhancementResultWriter settles each chunk's named references;
+		// partitioned, the resolve step writes entries only, and this step settles.
 		return new ReportMissingReferencesTasklet(new JdbcTemplate(dataSource), onPostgres(dataSource),
-				UUID.fromString(batchId), CLOCK);
+				UUID.fromString(batchId), CLOCK, properties.gridSize() == 1);
 	}
 
 	@Bean
