@@ -157,6 +157,54 @@ abstract class MigrationTests {
 			.satisfies((ex) -> assertThat(ex.getSQLState()).startsWith("23"));
 	}
 
+	/**
+	 * The claim and the lease expiry are indexed on generated columns that hold their
+	 * sort key only while a pending enhancement is pending or processing: importing →
+	 * completed changes no indexed value (on PostgreSQL, a HOT update).
+	 */
+	@Test
+	void keepsTheClaimAndLeaseKeysOnlyWhilePendingOrProcessing() throws SQLException {
+		update("INSERT INTO reference (id, visibility, created_at) VALUES ('00000000-0000-0000-0000-000000000001',"
+				+ " 'public', TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')");
+		update("INSERT INTO enhancement_request (id, robot_id, request_status, created_at, updated_at) VALUES"
+				+ " ('00000000-0000-0000-0000-0000000000a1', 'robot-1', 'received',"
+				+ " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00', TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')");
+		update("INSERT INTO pending_enhancement (id, enhancement_request_id, reference_id, robot_id, status,"
+				+ " retry_depth, created_at, updated_at) VALUES ('00000000-0000-0000-0000-0000000000b1',"
+				+ " '00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000001', 'robot-1',"
+				+ " 'pending', 0, TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00',"
+				+ " TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00')");
+		assertThat(keys()).isEqualTo("2026-01-01T10:00:00Z null");
+		update("UPDATE pending_enhancement SET status = 'processing',"
+				+ " expires_at = TIMESTAMP WITH TIME ZONE '2026-01-01 11:00:00+00'");
+		assertThat(keys()).isEqualTo("null 2026-01-01T11:00:00Z");
+		update("UPDATE pending_enhancement SET status = 'importing'");
+		assertThat(keys()).isEqualTo("null null");
+		update("UPDATE pending_enhancement SET status = 'completed'");
+		assertThat(keys()).isEqualTo("null null");
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> update("UPDATE pending_enhancement SET queued_at = CURRENT_TIMESTAMP"));
+	}
+
+	private String keys() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement
+					.executeQuery("SELECT queued_at, lease_expires_at FROM pending_enhancement")) {
+			assertThat(result.next()).isTrue();
+			return instant(result, 1) + " " + instant(result, 2);
+		}
+	}
+
+	private static String instant(ResultSet result, int column) throws SQLException {
+		java.time.OffsetDateTime value = result.getObject(column, java.time.OffsetDateTime.class);
+		return (value != null) ? value.toInstant().toString() : "null";
+	}
+
+	DataSource dataSource() {
+		return this.dataSource;
+	}
+
 	private long insertInstance(String jobName, String key) throws SQLException {
 		long id = count("SELECT " + nextValue("BATCH_JOB_INSTANCE_SEQ"));
 		try (Connection connection = this.dataSource.getConnection();

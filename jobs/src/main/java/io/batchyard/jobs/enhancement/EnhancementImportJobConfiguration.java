@@ -339,7 +339,8 @@ public class EnhancementImportJobConfiguration {
 	@StepScope
 	public ResolveEnhancementEntriesTasklet enhancementImportResolveTasklet(DataSource dataSource,
 			@Value("#{jobParameters['batchId']}") String batchId) {
-		return new ResolveEnhancementEntriesTasklet(new JdbcTemplate(dataSource), UUID.fromString(batchId), CLOCK);
+		return new ResolveEnhancementEntriesTasklet(new JdbcTemplate(dataSource), onPostgres(dataSource),
+				UUID.fromString(batchId), CLOCK);
 	}
 
 	@Bean
@@ -353,9 +354,11 @@ public class EnhancementImportJobConfiguration {
 	@Bean
 	@StepScope
 	public ReportMissingReferencesTasklet enhancementImportMissingTasklet(DataSource dataSource,
-			@Value("#{jobParameters['batchId']}") String batchId) {
+			EnhancementImportProperties properties, @Value("#{jobParameters['batchId']}") String batchId) {
+		// Unpartitioned, EnhancementResultWriter settles each chunk's named references;
+		// partitioned, the resolve step writes entries only, and this step settles.
 		return new ReportMissingReferencesTasklet(new JdbcTemplate(dataSource), onPostgres(dataSource),
-				UUID.fromString(batchId), CLOCK);
+				UUID.fromString(batchId), CLOCK, properties.gridSize() == 1);
 	}
 
 	@Bean

@@ -81,7 +81,9 @@ public class EnhancementLeaseExpiryJobConfiguration {
 			.dataSource(dataSource)
 			.selectClause("id, enhancement_request_id, reference_id, robot_id, retry_depth, batch_id")
 			.fromClause("pending_enhancement")
-			.whereClause("status = 'processing' AND expires_at <= :cutoff")
+			// lease_expires_at is expires_at while processing, NULL otherwise (V14):
+			// indexed, unlike status.
+			.whereClause("lease_expires_at <= :cutoff")
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.parameterValues(Map.of("cutoff", Timestamp.from(cutoff)))
 			.pageSize(properties.chunkSize())

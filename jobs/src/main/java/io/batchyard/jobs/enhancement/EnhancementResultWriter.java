@@ -86,6 +86,7 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		else {
 			insert(result, instant);
 		}
+		settle(result, instant);
 		if (logger.isDebugEnabled()) {
 			// Per line, so DEBUG only: a million-line result would flood INFO. A chunk
 			// rolled back and replayed logs its lines again; the batch's counts at INFO
@@ -115,6 +116,74 @@ public class EnhancementResultWriter implements ItemWriter<ResultEntry> {
 		if (!report.isEmpty()) {
 			this.jdbc.batchUpdate(INSERT_ENTRY + " VALUES (?, ?, ?, ?, ?)", report);
 		}
+	}
+
+	/**
+	 * The outcome of each pending enhancement this chunk named first: the lines that
+	 * decide it are all here, and its rows were just probed by the look-up, so they are
+	 * in the buffer cache. After the file, {@link ReportMissingReferencesTasklet} has
+	 * only the references no line named left. On PostgreSQL this update changes no
+	 * indexed column (V14), so it is HOT where the page has room.
+	 */
+	private void settle(ChunkValidation.Result result, Instant instant) {
+		List<ChunkValidation.Entry> named = new ArrayList<>();
+		for (ChunkValidation.Entry entry : result.entries()) {
+			if (entry.outcome() == EntryOutcome.ADDED || entry.outcome() == EntryOutcome.ROBOT_ERROR
+					|| entry.outcome() == EntryOutcome.DISCARDED) {
+				named.add(entry);
+			}
+		}
+		if (named.isEmpty()) {
+			return;
+		}
+		Timestamp now = Timestamp.from(instant);
+		if (!this.postgres) {
+			List<Object[]> rows = new ArrayList<>(named.size());
+			for (ChunkValidation.Entry entry : named) {
+				rows.add(new Object[] { status(entry.outcome()), entry.entryNumber(), truncate(entry.error()), now,
+						this.batchId, entry.referenceId() });
+			}
+			this.jdbc.batchUpdate("UPDATE pending_enhancement SET status = ?, result_entry = ?, reason = ?,"
+					+ " updated_at = ? WHERE batch_id = ? AND reference_id = ? AND status = 'importing'", rows);
+			return;
+		}
+		// One statement, four arrays: one round trip and one plan for the chunk.
+		UUID[] references = new UUID[named.size()];
+		Long[] numbers = new Long[named.size()];
+		String[] statuses = new String[named.size()];
+		String[] reasons = new String[named.size()];
+		for (int i = 0; i < named.size(); i++) {
+			ChunkValidation.Entry entry = named.get(i);
+			references[i] = entry.referenceId();
+			numbers[i] = entry.entryNumber();
+			statuses[i] = status(entry.outcome());
+			reasons[i] = truncate(entry.error());
+		}
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE pending_enhancement p SET"
+					+ " status = v.status, result_entry = v.entry_number, reason = v.reason, updated_at = ? FROM"
+					+ " unnest(?::uuid[], ?::bigint[], ?::varchar[], ?::varchar[]) AS v (reference_id, entry_number,"
+					+ " status, reason) WHERE p.batch_id = ? AND p.reference_id = v.reference_id"
+					+ " AND p.status = 'importing'")) {
+				statement.setTimestamp(1, now);
+				statement.setArray(2, connection.createArrayOf("uuid", references));
+				statement.setArray(3, connection.createArrayOf("bigint", numbers));
+				statement.setArray(4, connection.createArrayOf("varchar", statuses));
+				statement.setArray(5, connection.createArrayOf("varchar", reasons));
+				statement.setObject(6, this.batchId);
+				statement.executeUpdate();
+			}
+			return null;
+		});
+	}
+
+	/** The pending enhancement's status after the entry that first named it. */
+	static String status(EntryOutcome outcome) {
+		return switch (outcome) {
+			case ADDED -> PendingStatus.COMPLETED.value();
+			case DISCARDED -> PendingStatus.DISCARDED.value();
+			default -> PendingStatus.FAILED.value();
+		};
 	}
 
 	private static final String INSERT_ENHANCEMENT = "INSERT INTO enhancement (id, reference_id, enhancement_type,"

@@ -83,8 +83,11 @@ public class RobotBatches {
 		Optional<UUID> claimed = this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
 			Timestamp expires = Timestamp.from(now.plus(lease));
+			// queued_at is created_at while pending, NULL otherwise (V14): the claim
+			// index
+			// holds it instead of the status, so giving outcomes rewrites no index.
 			List<UUID> candidates = this.jdbc.queryForList("SELECT id FROM pending_enhancement WHERE robot_id = ?"
-					+ " AND status = 'pending' ORDER BY created_at, id LIMIT ?", UUID.class, robotId, limit);
+					+ " AND queued_at IS NOT NULL ORDER BY queued_at, id LIMIT ?", UUID.class, robotId, limit);
 			if (candidates.isEmpty()) {
 				return Optional.empty();
 			}

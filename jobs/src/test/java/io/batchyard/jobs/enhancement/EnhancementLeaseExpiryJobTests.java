@@ -174,6 +174,55 @@ abstract class EnhancementLeaseExpiryJobTests {
 		assertThat(this.robots.claim("robot-1", 10, Duration.ofMinutes(1))).isEmpty();
 	}
 
+	/**
+	 * The claim and the expiry find their rows through the generated columns of V14, not
+	 * the status: rows of every other status, older and with leases long expired, are
+	 * left alone; pending rows are claimed oldest first; only processing rows expire.
+	 */
+	@Test
+	void claimAndExpiryTakeOnlyRowsInTheirStatusWhateverTheirAge() throws Exception {
+		Instant longAgo = Instant.now().minus(Duration.ofDays(3));
+		String[] statuses = { "completed", "failed", "discarded", "importing", "expired", "processing", "pending",
+				"pending" };
+		java.util.Map<String, UUID> ids = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < statuses.length; i++) {
+			UUID request = UUID.randomUUID();
+			UUID id = new UUID(0xE0, i);
+			ids.put(statuses[i] + i, id);
+			java.sql.Timestamp created = java.sql.Timestamp.from(longAgo.plusSeconds((statuses.length - i) * 60L));
+			this.jdbc.update(
+					"INSERT INTO enhancement_request (id, robot_id, source, request_status, created_at,"
+							+ " updated_at) VALUES (?, 'robot-1', 'test', 'processing', ?, ?)",
+					request, created, created);
+			this.jdbc
+				.update("INSERT INTO pending_enhancement (id, enhancement_request_id, reference_id, robot_id, status,"
+						+ " expires_at, retry_depth, created_at, updated_at) VALUES (?, ?, ?, 'robot-1', ?, ?, 0, ?, ?)",
+						id, request, (i % 2 == 0) ? R1 : R2, statuses[i], java.sql.Timestamp.from(longAgo), created,
+						created);
+		}
+		// Only the processing row's lease counts, however old the others' expires_at.
+		assertThat(expire(Instant.now())).isEqualTo(1);
+		assertThat(this.jdbc.queryForObject("SELECT status FROM pending_enhancement WHERE id = ?", String.class,
+				ids.get("processing5")))
+			.isEqualTo("expired");
+		// The two pending rows and the re-queued one, oldest first (the last row was
+		// created first; the re-queued one is new).
+		EnhancementBatches.Batch batch = this.robots.claim("robot-1", 2, Duration.ofMinutes(10)).orElseThrow();
+		assertThat(this.jdbc.queryForList("SELECT id FROM pending_enhancement WHERE batch_id = ? ORDER BY id",
+				UUID.class, batch.id()))
+			.containsExactly(ids.get("pending6"), ids.get("pending7"));
+		assertThat(this.jdbc.queryForList("SELECT status FROM pending_enhancement WHERE id IN (?, ?, ?, ?, ?)",
+				String.class, ids.get("completed0"), ids.get("failed1"), ids.get("discarded2"), ids.get("importing3"),
+				ids.get("expired4")))
+			.containsExactlyInAnyOrder("completed", "failed", "discarded", "importing", "expired");
+		assertThat(this.robots.claim("robot-1", 10, Duration.ofMinutes(10)).orElseThrow().id())
+			.isNotEqualTo(batch.id());
+		assertThat(this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM pending_enhancement WHERE status = 'pending'" + " OR queued_at IS NOT NULL",
+				Integer.class))
+			.isZero();
+	}
+
 	@Test
 	void aLeaseNotYetExpiredIsLeftAlone() throws Exception {
 		this.requests.create("robot-1", List.of(R1), null);
