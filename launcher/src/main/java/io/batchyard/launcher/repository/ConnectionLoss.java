@@ -84,8 +84,8 @@ final class ConnectionLoss {
 			if (pool == null) {
 				return;
 			}
-			logger.warn(what + " lost its database connection: evicting the pool's " + pool.getTotalConnections()
-					+ " connection(s), the next borrow opens a new one");
+			logger.warn(what + " lost its database connection: evicting the pool's connections (idle ones now,"
+					+ " those in use when they are returned); the next borrow opens a new one");
 			pool.softEvictConnections();
 		}
 		catch (SQLException | RuntimeException ex) {
