@@ -56,6 +56,23 @@ final class ConnectionLoss {
 		return false;
 	}
 
+	/**
+	 * Whether a failure carries a connection-loss SQLState, the narrower test for a
+	 * rollback: a failed rollback counts as done only when the database says the session
+	 * is gone.
+	 * @param failure the failure
+	 * @return true for SQLState class {@code 08} or PostgreSQL's
+	 * {@code 57P01}-{@code 57P03} anywhere in the causes
+	 */
+	static boolean hasLossState(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean isConnectionState(String state) {
 		return state != null
 				&& (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));

@@ -81,7 +81,7 @@ class ConnectionLossTransactionManager extends JdbcTransactionManager {
 		catch (SQLException ex) {
 			return true;
 		}
-		return ConnectionLoss.isCause(failure);
+		return ConnectionLoss.hasLossState(failure);
 	}
 
 }
