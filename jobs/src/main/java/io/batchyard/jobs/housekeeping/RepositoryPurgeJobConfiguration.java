@@ -56,7 +56,6 @@ public class RepositoryPurgeJobConfiguration {
 	public Job repositoryPurgeJob(JobRepository jobRepository, Step purgeExecutionsStep,
 			JobDescription repositoryPurgeJobDescription) {
 		return new JobBuilder(JOB_NAME, jobRepository).validator(repositoryPurgeJobDescription.validator())
-			.listener(new PurgeReportListener(STEP_NAME))
 			.start(purgeExecutionsStep)
 			.build();
 	}
@@ -71,6 +70,7 @@ public class RepositoryPurgeJobConfiguration {
 			.writer(repositoryPurgeWriter)
 			.stream(repositoryPurgeWriter)
 			.listener(new ChunkPauseListener(properties.chunkPause()))
+			.listener(new PurgeReportListener())
 			.build();
 	}
 

@@ -5,6 +5,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import io.batchyard.jobs.support.JobsTest;
@@ -14,16 +16,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +59,10 @@ abstract class RepositoryPurgeJobTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	@Qualifier(RepositoryPurgeJobConfiguration.JOB_NAME)
+	Job repositoryPurgeJob;
 
 	Seeded seeded;
 
@@ -133,6 +143,46 @@ abstract class RepositoryPurgeJobTests {
 			.isEqualTo("Removed 70 job-repository rows: 12 job executions, 10 job instances");
 		assertThat(RepositoryPurgeWriter.read(resumed.getExecutionContext())).isEqualTo(new PurgeCounts(12, 10, 70));
 		assertRemainingRowsAfterACompletePurge(first, second);
+	}
+
+	@Test
+	void theReportIsStoredWithTheFinalStatusNotInALaterUpdate() throws Exception {
+		// Spring Batch 6 stores the job's final status, then runs the afterJob listeners,
+		// then stores the execution again: a node killed between the two leaves what the
+		// first update stored, which no recovery revisits once it says COMPLETED.
+		List<Map<String, Object>> storedBeforeTheJobListeners = new CopyOnWriteArrayList<>();
+		// The job bean is shared by the context's tests: the probe listens during this
+		// test only (a job cannot unregister a listener).
+		AtomicBoolean listening = new AtomicBoolean(true);
+		((AbstractJob) this.repositoryPurgeJob).registerJobExecutionListener(new JobExecutionListener() {
+			@Override
+			public void afterJob(JobExecution jobExecution) {
+				if (listening.get()) {
+					storedBeforeTheJobListeners.add(RepositoryPurgeJobTests.this.jdbc.queryForMap(
+							"SELECT STATUS, EXIT_CODE, EXIT_MESSAGE FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
+							jobExecution.getId()));
+				}
+			}
+		});
+
+		JobExecution execution;
+		try {
+			execution = this.jobUtils.startJob(purgeParameters());
+		}
+		finally {
+			listening.set(false);
+		}
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(storedBeforeTheJobListeners).singleElement()
+			.satisfies((row) -> assertThat(row).containsEntry("STATUS", "COMPLETED")
+				.containsEntry("EXIT_CODE", "COMPLETED")
+				.containsEntry("EXIT_MESSAGE", "Removed 70 job-repository rows: 12 job executions, 10 job instances"));
+		assertThat(this.jobRepository.getJobExecution(execution.getId()).getExitStatus().getExitDescription())
+			.isEqualTo("Removed 70 job-repository rows: 12 job executions, 10 job instances");
+		assertThat(this.jobRepository.getStepExecution(RepositoryFixture.onlyStep(execution).getId())
+			.getExitStatus()
+			.getExitDescription()).isEqualTo("Removed 70 job-repository rows: 12 job executions, 10 job instances");
 	}
 
 	@Test

@@ -25,6 +25,10 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  * restarted, so one dropped connection strands the job instance for good (the crash
  * campaign found it with {@code pg_terminate_backend}). A failed commit is left as it is:
  * its outcome really is unknown.
+ * <p>
+ * Either way, a lost connection evicts the pool's connections
+ * ({@link ConnectionLoss#evictPool}): the save of the failed step's metadata that follows
+ * must not borrow another connection the database dropped with this one.
  */
 class ConnectionLossTransactionManager extends JdbcTransactionManager {
 
@@ -37,22 +41,38 @@ class ConnectionLossTransactionManager extends JdbcTransactionManager {
 	}
 
 	@Override
+	protected void doCommit(DefaultTransactionStatus status) {
+		try {
+			super.doCommit(status);
+		}
+		catch (RuntimeException ex) {
+			if (lost(connection(status), ex)) {
+				ConnectionLoss.evictPool(obtainDataSource(), "A commit");
+			}
+			throw ex;
+		}
+	}
+
+	@Override
 	protected void doRollback(DefaultTransactionStatus status) {
 		try {
 			super.doRollback(status);
 		}
 		catch (TransactionSystemException ex) {
-			Connection connection = ((JdbcTransactionObjectSupport) status.getTransaction()).getConnectionHolder()
-				.getConnection();
-			if (!lost(connection, ex)) {
+			if (!lost(connection(status), ex)) {
 				throw ex;
 			}
 			logger.warn("Rollback on a connection the database already dropped (" + ex.getMostSpecificCause()
 					+ "): its transaction cannot have committed; counted as rolled back");
+			ConnectionLoss.evictPool(obtainDataSource(), "A rolled-back transaction");
 		}
 	}
 
-	private static boolean lost(Connection connection, TransactionSystemException failure) {
+	private static Connection connection(DefaultTransactionStatus status) {
+		return ((JdbcTransactionObjectSupport) status.getTransaction()).getConnectionHolder().getConnection();
+	}
+
+	private static boolean lost(Connection connection, RuntimeException failure) {
 		try {
 			if (connection.isClosed()) {
 				return true;
@@ -61,9 +81,7 @@ class ConnectionLossTransactionManager extends JdbcTransactionManager {
 		catch (SQLException ex) {
 			return true;
 		}
-		// SQLState class 08: connection exception (JDBC and SQL standard).
-		return failure.getMostSpecificCause() instanceof SQLException sql && sql.getSQLState() != null
-				&& sql.getSQLState().startsWith("08");
+		return ConnectionLoss.hasLossState(failure);
 	}
 
 }

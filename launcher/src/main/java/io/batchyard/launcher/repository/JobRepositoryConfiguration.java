@@ -31,8 +31,10 @@ import org.springframework.transaction.annotation.Isolation;
  * {@code spring.batch.jdbc.*}, with two changes that close a code-execution hole in
  * Spring Batch's parameter handling: parameters are read by {@link JobParametersParser}
  * (an allow-list of types) and read back from the repository by
- * {@link AllowListJobExecutionDao} (no class loaded by its stored name). Declaring a
- * {@code DefaultBatchConfiguration} makes Boot's own batch configuration back off.
+ * {@link AllowListJobExecutionDao} (no class loaded by its stored name); and a save of an
+ * execution that lost its database connection is made again once on a new one
+ * ({@link MetadataSaveRetry}). Declaring a {@code DefaultBatchConfiguration} makes Boot's
+ * own batch configuration back off.
  */
 @Configuration
 @EnableConfigurationProperties(BatchJdbcProperties.class)
@@ -81,7 +83,7 @@ class JobRepositoryConfiguration extends JdbcDefaultBatchConfiguration {
 			factory.setIsolationLevelForCreateEnum(getIsolationLevelForCreate());
 			factory.setValidateTransactionState(getValidateTransactionState());
 			factory.afterPropertiesSet();
-			return factory.getObject();
+			return MetadataSaveRetry.wrap(factory.getObject(), getDataSource());
 		}
 		catch (Exception ex) {
 			throw new BatchConfigurationException("Unable to configure the JDBC job repository", ex);

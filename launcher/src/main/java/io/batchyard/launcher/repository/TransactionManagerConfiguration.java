@@ -11,7 +11,8 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 /**
  * The application's transaction manager, used by the job repository and every chunk:
  * Spring Boot's (customizers applied) with a rollback that survives a dropped connection
- * ({@link ConnectionLossTransactionManager}). Declaring it makes Boot's own back off.
+ * and evicts the pool's connections after one ({@link ConnectionLossTransactionManager}).
+ * Declaring it makes Boot's own back off.
  */
 @Configuration(proxyBeanMethods = false)
 class TransactionManagerConfiguration {
