@@ -6,8 +6,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
  * Registers the {@link ExecutionContextListener} on every job and step bean, and the
- * {@link FailureCauseListener} on every job, so that jobs added later get logging
- * context, crash recovery and readable failures without declaring anything.
+ * {@link FailureCauseListener} and {@link CompletedStepsRestartListener} on every job, so
+ * that jobs added later get logging context, crash recovery and readable failures without
+ * declaring anything.
  */
 class ExecutionListenersPostProcessor implements BeanPostProcessor {
 
@@ -15,9 +16,13 @@ class ExecutionListenersPostProcessor implements BeanPostProcessor {
 
 	private final FailureCauseListener failureCause;
 
-	ExecutionListenersPostProcessor(ExecutionContextListener listener, FailureCauseListener failureCause) {
+	private final CompletedStepsRestartListener completedStepsRestart;
+
+	ExecutionListenersPostProcessor(ExecutionContextListener listener, FailureCauseListener failureCause,
+			CompletedStepsRestartListener completedStepsRestart) {
 		this.listener = listener;
 		this.failureCause = failureCause;
+		this.completedStepsRestart = completedStepsRestart;
 	}
 
 	@Override
@@ -25,6 +30,8 @@ class ExecutionListenersPostProcessor implements BeanPostProcessor {
 		if (bean instanceof AbstractJob job) {
 			job.registerJobExecutionListener(this.listener);
 			job.registerJobExecutionListener(this.failureCause);
+			// Last, so first after the job: the others see the restored exit code.
+			job.registerJobExecutionListener(this.completedStepsRestart);
 		}
 		if (bean instanceof AbstractStep step) {
 			step.registerStepExecutionListener(this.listener);

@@ -117,7 +117,7 @@ class RunnerConfiguration {
 	static ExecutionListenersPostProcessor executionListenersPostProcessor(ObjectProvider<RunnerNode> node,
 			ObjectProvider<JobRepository> jobRepository) {
 		return new ExecutionListenersPostProcessor(new ExecutionContextListener(node),
-				new FailureCauseListener(jobRepository));
+				new FailureCauseListener(jobRepository), new CompletedStepsRestartListener(jobRepository));
 	}
 
 }
