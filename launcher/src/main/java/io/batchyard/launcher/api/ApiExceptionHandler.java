@@ -7,9 +7,14 @@ import org.apache.commons.logging.LogFactory;
 
 import io.batchyard.launcher.launch.LaunchRefusedException;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -84,6 +89,30 @@ class ApiExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ApiError> notFound(NoResourceFoundException ex) {
 		return answer(HttpStatus.NOT_FOUND, "Not found: /" + ex.getResourcePath(), null);
+	}
+
+	/**
+	 * The database was lost while the request was served (a failover, a dropped
+	 * connection): a transient condition the client should retry, not an internal error.
+	 * Retrying a launch or a restart is safe: one that did start is answered as already
+	 * running or complete.
+	 * @param ex the failure
+	 * @return 503 with {@code Retry-After}
+	 */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+			TransientDataAccessException.class, RecoverableDataAccessException.class })
+	ResponseEntity<ApiError> databaseUnavailable(Exception ex) {
+		String reference = UUID.randomUUID().toString();
+		logger.warn("API request failed on the database, reference " + reference + ": " + ex.getMessage());
+		ResponseEntity<ApiError> answer = answer(HttpStatus.SERVICE_UNAVAILABLE,
+				"The database is unavailable (" + ex.getClass().getSimpleName()
+						+ "); retry shortly: a launch or restart that did start is then answered as already running"
+						+ " or complete. Reference " + reference,
+				null);
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(answer.getBody());
 	}
 
 	@ExceptionHandler
