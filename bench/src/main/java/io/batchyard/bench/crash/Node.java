@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.batchyard.test.FreePorts;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,12 @@ final class Node implements AutoCloseable {
 			+ Base64.getEncoder().encodeToString("campaign:process-secret".getBytes(StandardCharsets.UTF_8));
 
 	private static final JsonMapper JSON = JsonMapper.shared();
+
+	/**
+	 * How long a launch answered 503 is tried again: a database back within a fault's
+	 * window.
+	 */
+	private static final Duration LAUNCH_RETRIES_FOR = Duration.ofSeconds(30);
 
 	private final Process process;
 
@@ -122,19 +129,53 @@ final class Node implements AutoCloseable {
 	}
 
 	/**
-	 * Launches a job through the operations API.
+	 * Launches a job through the operations API, as a client that honours the API's
+	 * answers would: a {@code 503} (the database lost while the launch was served) is
+	 * tried again after its {@code Retry-After}, and a {@code 409} on such a second
+	 * attempt names the execution the first attempt did start.
 	 * @param job the job
-	 * @param parameters {@code {"name": "value"}} as JSON
+	 * @param parametersJson {@code {"name": "value"}} as JSON
 	 * @return the execution id
 	 */
 	long launch(String job, String parametersJson) {
-		HttpResponse<String> response = call("POST", "/api/jobs/" + job + "/executions",
-				"{\"parameters\":" + parametersJson + "}");
-		if (response.statusCode() != 202) {
-			throw new IllegalStateException(
-					"Launch of " + job + " answered " + response.statusCode() + ": " + response.body());
+		return launch(job, () -> {
+			HttpResponse<String> response = call("POST", "/api/jobs/" + job + "/executions",
+					"{\"parameters\":" + parametersJson + "}");
+			return new Answer(response.statusCode(), response.body(),
+					response.headers().firstValueAsLong("Retry-After").orElse(1));
+		}, System.nanoTime() + LAUNCH_RETRIES_FOR.toNanos(), Duration.ofSeconds(5));
+	}
+
+	static long launch(String job, Supplier<Answer> attempt, long deadline, Duration longestPause) {
+		boolean retried = false;
+		while (true) {
+			Answer answer = attempt.get();
+			if (answer.status() == 202) {
+				return JSON.readTree(answer.body()).path("executionId").asLong();
+			}
+			JsonNode error = (answer.body() == null || answer.body().isBlank()) ? null : JSON.readTree(answer.body());
+			if (retried && answer.status() == 409 && error != null && error.path("executionId").isNumber()) {
+				return error.path("executionId").asLong();
+			}
+			if (answer.status() != 503 || System.nanoTime() > deadline) {
+				throw new IllegalStateException(
+						"Launch of " + job + " answered " + answer.status() + ": " + answer.body());
+			}
+			Duration pause = Duration.ofSeconds(Math.max(0, answer.retryAfterSeconds()));
+			Waits.pause((pause.compareTo(longestPause) > 0) ? longestPause : pause, deadline,
+					"launch of " + job + " after 503");
+			retried = true;
 		}
-		return JSON.readTree(response.body()).path("executionId").asLong();
+	}
+
+	/**
+	 * One answer of the launch API.
+	 *
+	 * @param status the HTTP status
+	 * @param body the body
+	 * @param retryAfterSeconds its {@code Retry-After}
+	 */
+	record Answer(int status, String body, long retryAfterSeconds) {
 	}
 
 	/**
