@@ -63,17 +63,7 @@ public class ImportFailureListener implements JobExecutionListener {
 	 * @return the listener
 	 */
 	public static StepExecutionListener partitions() {
-		return new StepExecutionListener() {
-			@Override
-			public ExitStatus afterStep(StepExecution stepExecution) {
-				if (stepExecution.getStatus() == BatchStatus.FAILED
-						&& !stepExecution.getFailureExceptions().isEmpty()) {
-					stepExecution.getExecutionContext()
-						.putString(FAILURE, describe(stepExecution.getFailureExceptions().get(0)));
-				}
-				return null;
-			}
-		};
+		return PartitionFailureListener.partitions(FAILURE, ImportFailureListener::describe);
 	}
 
 	@Override

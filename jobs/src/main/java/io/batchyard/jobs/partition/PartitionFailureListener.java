@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,13 +58,24 @@ public class PartitionFailureListener implements JobExecutionListener {
 	 * @return the listener
 	 */
 	public static StepExecutionListener partitions() {
+		return partitions(FAILURE, PartitionFailureListener::causes);
+	}
+
+	/**
+	 * The listener of a partition step that stores what failed a partition in its
+	 * execution context, which the repository keeps whichever node ran it.
+	 * @param key the context key
+	 * @param describe the description of the partition's first failure
+	 * @return the listener
+	 */
+	public static StepExecutionListener partitions(String key, Function<Throwable, String> describe) {
 		return new StepExecutionListener() {
 			@Override
 			public ExitStatus afterStep(StepExecution stepExecution) {
 				if (stepExecution.getStatus() == BatchStatus.FAILED
 						&& !stepExecution.getFailureExceptions().isEmpty()) {
 					stepExecution.getExecutionContext()
-						.putString(FAILURE, causes(stepExecution.getFailureExceptions().get(0)));
+						.putString(key, describe.apply(stepExecution.getFailureExceptions().get(0)));
 				}
 				return null;
 			}
