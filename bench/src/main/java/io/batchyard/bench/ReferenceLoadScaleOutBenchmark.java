@@ -87,7 +87,8 @@ public final class ReferenceLoadScaleOutBenchmark {
 		System.out.printf("SQS launch latency over %d launches: p50 %.0f ms, p95 %.0f ms, max %.0f ms"
 				+ " (target p50 < 300 ms)%n", LAUNCHES, latency.p50(), latency.p95(), latency.max());
 		postgres.close();
-		// ElasticMQ's actor threads are not daemons: without this the JVM never exits (its
+		// ElasticMQ's actor threads are not daemons: without this the JVM never exits
+		// (its
 		// shutdown hook stops the server), as in the other benchmarks.
 		System.exit(0);
 	}
