@@ -50,7 +50,7 @@ import io.batchyard.test.EmbeddedPostgresServer;
  */
 public final class CrashCampaign {
 
-	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob,postingestSweepJob,manifestUpdateJob,enhancementImportJob";
+	static final String ALL_JOBS = "referenceLoadJob,repositoryPurgeJob,imageIngestJob,postingestSweepJob,postingestResendJob,manifestUpdateJob,enhancementImportJob";
 
 	private CrashCampaign() {
 	}
@@ -233,6 +233,7 @@ public final class CrashCampaign {
 			case PurgeWorkload.JOB -> new PurgeWorkload();
 			case ImageIngestWorkload.JOB -> new ImageIngestWorkload();
 			case PostingestSweepWorkload.JOB -> new PostingestSweepWorkload();
+			case PostingestResendWorkload.JOB -> new PostingestResendWorkload();
 			case ManifestUpdateWorkload.JOB -> new ManifestUpdateWorkload();
 			case EnhancementImportWorkload.JOB -> new EnhancementImportWorkload();
 			default -> throw new IllegalArgumentException(

@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,9 +43,9 @@ final class PostingestSweepWorkload implements Workload {
 
 	private static final int ROWS = 120;
 
-	private static final int CHUNK = 10;
+	static final int CHUNK = 10;
 
-	private static final String TABLE = "campaign-postingest";
+	static final String TABLE = "campaign-postingest";
 
 	private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:campaign-postingest";
 
@@ -70,12 +69,26 @@ final class PostingestSweepWorkload implements Workload {
 	private final Map<String, Map<String, AttributeValue>> initial = new TreeMap<>();
 
 	PostingestSweepWorkload() {
+		this.queues.putAll(createTableAndQueues(this.dynamoDb, this.sqs));
+		for (int i = 0; i < ROWS; i++) {
+			this.initial.put(asset(i), row(i));
+		}
+	}
+
+	/**
+	 * The state table and the two confirmer queues, created where missing.
+	 * @param dynamoDb the DynamoDB client
+	 * @param sqs the SQS client
+	 * @return queue URL by alias, in queue order
+	 */
+	static synchronized Map<String, String> createTableAndQueues(DynamoDbClient dynamoDb, SqsClient sqs) {
+		Map<String, String> queues = new LinkedHashMap<>();
 		for (String alias : List.of("CC", "TC")) {
 			String name = "campaign-postingest-" + alias.toLowerCase(java.util.Locale.ROOT);
-			this.queues.put(alias, this.sqs.createQueue((request) -> request.queueName(name)).queueUrl());
+			queues.put(alias, sqs.createQueue((request) -> request.queueName(name)).queueUrl());
 		}
-		if (!this.dynamoDb.listTables().tableNames().contains(TABLE)) {
-			this.dynamoDb.createTable((request) -> request.tableName(TABLE)
+		if (!dynamoDb.listTables().tableNames().contains(TABLE)) {
+			dynamoDb.createTable((request) -> request.tableName(TABLE)
 				.billingMode(BillingMode.PAY_PER_REQUEST)
 				.attributeDefinitions(string("assetId"), string("batchId"), string("queue"), string("lastQueued"))
 				.keySchema(key("assetId", KeyType.HASH), key("batchId", KeyType.RANGE))
@@ -85,9 +98,7 @@ final class PostingestSweepWorkload implements Workload {
 					.projection(Projection.builder().projectionType(ProjectionType.ALL).build())
 					.build()));
 		}
-		for (int i = 0; i < ROWS; i++) {
-			this.initial.put(asset(i), row(i));
-		}
+		return queues;
 	}
 
 	private static AttributeDefinition string(String name) {
@@ -151,14 +162,25 @@ final class PostingestSweepWorkload implements Workload {
 
 	@Override
 	public List<String> settings(Yard yard) {
+		List<String> settings = new ArrayList<>(List.of("--batchyard.jobs.postingest.topic-arn=" + TOPIC,
+				"--spring.cloud.aws.sns.endpoint=" + this.sns.endpoint()));
+		settings.addAll(tableSettings(this.queues));
+		return settings;
+	}
+
+	/**
+	 * The settings both postingest workloads give, identical so that the node gets them
+	 * once: the table, the chunk size and the queues.
+	 * @param queues queue URL by alias
+	 * @return the settings
+	 */
+	static List<String> tableSettings(Map<String, String> queues) {
 		String postingest = "--batchyard.jobs.postingest.";
 		List<String> settings = new ArrayList<>(List.of(postingest + "enabled=true", postingest + "table-name=" + TABLE,
-				postingest + "topic-arn=" + TOPIC, postingest + "chunk-size=" + CHUNK,
-				postingest + "send-back-off=100ms",
-				"--spring.cloud.aws.dynamodb.endpoint=" + DynamoDbLocalServer.endpoint(),
-				"--spring.cloud.aws.sns.endpoint=" + this.sns.endpoint()));
+				postingest + "chunk-size=" + CHUNK, postingest + "send-back-off=100ms",
+				"--spring.cloud.aws.dynamodb.endpoint=" + DynamoDbLocalServer.endpoint()));
 		int order = 0;
-		for (Map.Entry<String, String> queue : this.queues.entrySet()) {
+		for (Map.Entry<String, String> queue : queues.entrySet()) {
 			String prefix = postingest + "queues[" + order + "].";
 			order++;
 			settings.addAll(List.of(prefix + "queue-alias=" + queue.getKey(), prefix + "queue-order=" + order,
@@ -169,8 +191,8 @@ final class PostingestSweepWorkload implements Workload {
 
 	@Override
 	public void prepare(Yard yard, int run) {
-		// One run at a time of this job: the table, the queues and the notifications are
-		// this run's alone.
+		// One run at a time of this job: its rows, its messages and the notifications are
+		// this run's alone (the resend workload's rows and messages are left to it).
 		for (Map<String, AttributeValue> item : scan()) {
 			this.dynamoDb.deleteItem((request) -> request.tableName(TABLE)
 				.key(Map.of("assetId", item.get("assetId"), "batchId", item.get("batchId"))));
@@ -178,7 +200,7 @@ final class PostingestSweepWorkload implements Workload {
 		for (Map<String, AttributeValue> item : this.initial.values()) {
 			this.dynamoDb.putItem((request) -> request.tableName(TABLE).item(item));
 		}
-		this.queues.values().forEach(this::drain);
+		PostingestQueues.take(this.sqs, this.queues, false);
 		this.sns.clear();
 	}
 
@@ -189,11 +211,16 @@ final class PostingestSweepWorkload implements Workload {
 		return new Run(run, JOB, "asOf", asOf);
 	}
 
+	/** This workload's rows: the resend workload's share the table. */
 	private List<Map<String, AttributeValue>> scan() {
 		List<Map<String, AttributeValue>> items = new ArrayList<>();
 		this.dynamoDb.scanPaginator((request) -> request.tableName(TABLE).consistentRead(true))
 			.items()
-			.forEach(items::add);
+			.forEach((item) -> {
+				if (!item.get("assetId").s().startsWith(PostingestQueues.RESEND_PREFIX)) {
+					items.add(item);
+				}
+			});
 		return items;
 	}
 
@@ -213,12 +240,7 @@ final class PostingestSweepWorkload implements Workload {
 		String in = String.join(",", executions);
 		state.add(EndState.ROWS, yard.lines("SELECT 'skipped', STEP_NAME, PHASE, ITEM_POSITION, ITEM_KEY, REASON"
 				+ " FROM BATCHYARD_SKIPPED_ITEM WHERE JOB_EXECUTION_ID IN (" + in + ")"));
-		List<String> messages = new ArrayList<>();
-		this.queues.forEach((alias, url) -> {
-			for (String body : drain(url)) {
-				messages.add(JSON.readTree(body).path("assetId").asString() + "|" + alias + "|" + body);
-			}
-		});
+		List<String> messages = new ArrayList<>(PostingestQueues.take(this.sqs, this.queues, false));
 		for (String note : this.sns.messages()) {
 			ObjectNode body = (ObjectNode) JSON.readTree(note);
 			ObjectNode properties = (ObjectNode) body.path("properties");
@@ -237,23 +259,6 @@ final class PostingestSweepWorkload implements Workload {
 						+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (" + in + ") GROUP BY STEP_NAME"));
 		state.add(EndState.REPORT, Campaign.lastExit(yard, executions));
 		return state;
-	}
-
-	/** Every message on the queue, deleted. */
-	private List<String> drain(String url) {
-		List<String> bodies = new ArrayList<>();
-		int empty = 0;
-		while (empty < 3) {
-			List<Message> received = this.sqs
-				.receiveMessage((request) -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
-				.messages();
-			empty = received.isEmpty() ? empty + 1 : 0;
-			for (Message message : received) {
-				bodies.add(message.body());
-				this.sqs.deleteMessage((request) -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-			}
-		}
-		return bodies;
 	}
 
 	/**
