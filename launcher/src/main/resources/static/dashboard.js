@@ -20,7 +20,18 @@ document.addEventListener('DOMContentLoaded', function () {
 		return;
 	}
 	var source = new EventSource(window.location.pathname.replace(/\/$/, '') + '/progress');
+	// The server sends every second while the execution runs: a stream silent for 5 s,
+	// or closed for good, is lost, and the page redraws from the repository instead.
+	var lastEvent = Date.now();
+	var watchdog = setInterval(function () {
+		if (Date.now() - lastEvent > 5000 || source.readyState === EventSource.CLOSED) {
+			clearInterval(watchdog);
+			source.close();
+			window.location.reload();
+		}
+	}, 1000);
 	source.addEventListener('progress', function (event) {
+		lastEvent = Date.now();
 		var progress = JSON.parse(event.data);
 		var status = document.getElementById('job-status');
 		status.textContent = progress.status;
@@ -43,6 +54,7 @@ document.addEventListener('DOMContentLoaded', function () {
 		});
 	});
 	source.addEventListener('done', function () {
+		clearInterval(watchdog);
 		source.close();
 		// The final state, and the actions it allows now.
 		window.location.reload();

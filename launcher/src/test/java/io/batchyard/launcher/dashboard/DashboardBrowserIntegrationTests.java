@@ -124,8 +124,12 @@ class DashboardBrowserIntegrationTests {
 			assertThat(browser.dialogs()).containsExactly("Really restart execution " + failed + "?");
 			long restarted = Long.parseLong(browser.path().substring("/executions/".length()));
 			// No manual refresh: the page follows the execution to its end.
+			// The page reloads itself at the end: an evaluation lost with the old
+			// document
+			// times out (HeadlessChromium) and the next poll asks the new one.
 			await("the page shows COMPLETED").atMost(Duration.ofSeconds(30))
 				.pollInterval(Duration.ofMillis(250))
+				.ignoreExceptions()
 				.until(() -> "COMPLETED".equals(browser.evaluate(
 						"document.getElementById('job-status') ? document.getElementById('job-status').textContent : ''")));
 			browser.awaitLoaded();

@@ -40,6 +40,12 @@ final class HeadlessChromium implements AutoCloseable {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * How long an evaluation may take: one sent while the page navigates (a reload the
+	 * page's script starts) can be lost with the old document and is never answered.
+	 */
+	private static final Duration EVALUATE_TIMEOUT = Duration.ofSeconds(5);
+
 	private final Process process;
 
 	private final Path profile;
@@ -110,8 +116,8 @@ final class HeadlessChromium implements AutoCloseable {
 				return null;
 			}, (uri) -> uri != null);
 			HeadlessChromium chromium = new HeadlessChromium(process, profile, http.newWebSocketBuilder(), page);
-			chromium.send("Page.enable", Map.of());
-			chromium.send("Runtime.enable", Map.of());
+			chromium.send("Page.enable", Map.of(), TIMEOUT);
+			chromium.send("Runtime.enable", Map.of(), TIMEOUT);
 			return chromium;
 		}
 		catch (IOException ex) {
@@ -124,7 +130,7 @@ final class HeadlessChromium implements AutoCloseable {
 	 * @param url the URL
 	 */
 	void open(String url) {
-		send("Page.navigate", Map.of("url", url));
+		send("Page.navigate", Map.of("url", url), TIMEOUT);
 		awaitLoaded();
 	}
 
@@ -140,7 +146,8 @@ final class HeadlessChromium implements AutoCloseable {
 	 * @return its value as a string (empty for undefined or null)
 	 */
 	String evaluate(String expression) {
-		JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
+		JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true),
+				EVALUATE_TIMEOUT);
 		JsonNode value = result.path("result").path("value");
 		return (value.isMissingNode() || value.isNull()) ? "" : value.asString();
 	}
@@ -154,7 +161,8 @@ final class HeadlessChromium implements AutoCloseable {
 	 * @param file where
 	 */
 	void screenshot(Path file) {
-		JsonNode result = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+		JsonNode result = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true),
+				TIMEOUT);
 		try {
 			Files.createDirectories(file.getParent());
 			Files.write(file, Base64.getDecoder().decode(result.path("data").asString()));
@@ -178,7 +186,7 @@ final class HeadlessChromium implements AutoCloseable {
 		return this.sends;
 	}
 
-	private JsonNode send(String method, Map<String, Object> params) {
+	private JsonNode send(String method, Map<String, Object> params, Duration timeout) {
 		long id = this.ids.incrementAndGet();
 		CompletableFuture<JsonNode> answer = new CompletableFuture<>();
 		this.pending.put(id, answer);
@@ -188,7 +196,7 @@ final class HeadlessChromium implements AutoCloseable {
 		message.set("params", JSON.valueToTree(params));
 		sendText(JSON.writeValueAsString(message)).join();
 		try {
-			JsonNode response = answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			JsonNode response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (response.has("error")) {
 				throw new IllegalStateException(method + " failed: " + response.path("error"));
 			}

@@ -84,8 +84,15 @@ class ProgressStream implements DisposableBean {
 		emitter.onCompletion(() -> this.subscriptions.remove(subscription));
 		emitter.onTimeout(() -> this.subscriptions.remove(subscription));
 		emitter.onError((ex) -> this.subscriptions.remove(subscription));
-		this.subscriptions.add(subscription);
-		send(subscription, progress(executionId));
+		// The first event is sent before the timer can see the subscription: two threads
+		// sending to an emitter the MVC has not initialised yet could lose an event, and
+		// an
+		// execution that ended already needs no subscription at all.
+		Progress first = progress(executionId);
+		send(subscription, first);
+		if (first.running()) {
+			this.subscriptions.add(subscription);
+		}
 		return emitter;
 	}
 
