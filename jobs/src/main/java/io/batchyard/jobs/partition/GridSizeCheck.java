@@ -15,21 +15,24 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * Keeps a restart on the split its job instance started with, whatever the grid size
  * configured on the node that restarts it.
  * <p>
- * Each run of a step that may be partitioned records its grid size in its step execution
- * context ({@link #recording(int)}; 1 for the unpartitioned step). Spring Batch's
+ * The grid size of a step's first run is in its step execution context, which a restart's
+ * copies: for the manager of a partitioned step Spring Batch's splitter keeps it there,
+ * and the unpartitioned step records 1 ({@link #unpartitioned()}). Spring Batch's
  * partition step already restarts the partitions of its first split whatever grid size it
- * is given now (the splitter keeps the grid size in the same context), so a change
- * between two grid sizes above 1 costs nothing: the restart runs the original partitions.
- * Between 1 and more than 1 the job's steps differ (one step over the whole input, or
- * partitions and, for the import, a resolving step after them): a restart under the other
- * shape would read the input again from its first line, or leave staged lines behind. So
- * the job listener refuses such a restart before any step runs: the new execution fails
- * with a description that names both grid sizes and the setting, and the instance can
- * still be restarted where the grid size matches.
+ * is given now (the splitter reads its own key back), so a change between two grid sizes
+ * above 1 costs nothing: the restart runs the original partitions. Between 1 and more
+ * than 1 the job's steps differ (one step over the whole input, or partitions and, for
+ * the import, a resolving step after them): a restart under the other shape would read
+ * the input again from its first line, or leave staged lines behind. So the job listener
+ * refuses such a restart before any step runs: the new execution fails with a description
+ * that names both grid sizes and the setting, and the instance can still be restarted
+ * where the grid size matches.
  */
 public class GridSizeCheck implements JobExecutionListener {
 
-	/** The key of a run's grid size in its step execution context. */
+	/**
+	 * The key of the unpartitioned step's grid size (1) in its step execution context.
+	 */
 	public static final String GRID_SIZE = "batchyard.partitioning.gridSize";
 
 	/** Where Spring Batch's splitter keeps the grid size of a partition step. */
@@ -59,19 +62,14 @@ public class GridSizeCheck implements JobExecutionListener {
 	}
 
 	/**
-	 * The listener of the step (unpartitioned or manager) that records the grid size of
-	 * its first run; a restart's context, copied from the run before, keeps it.
-	 * @param gridSize the grid size of the step
+	 * The listener of the unpartitioned step, recording that it ran with grid size 1.
 	 * @return the listener
 	 */
-	public static StepExecutionListener recording(int gridSize) {
+	static StepExecutionListener unpartitioned() {
 		return new StepExecutionListener() {
 			@Override
 			public void beforeStep(StepExecution stepExecution) {
-				ExecutionContext context = stepExecution.getExecutionContext();
-				if (!context.containsKey(GRID_SIZE)) {
-					context.putInt(GRID_SIZE, gridSize);
-				}
+				stepExecution.getExecutionContext().putInt(GRID_SIZE, 1);
 			}
 		};
 	}
@@ -102,7 +100,7 @@ public class GridSizeCheck implements JobExecutionListener {
 		if (context.containsKey(GRID_SIZE)) {
 			return context.getInt(GRID_SIZE);
 		}
-		// A run recorded before this listener existed: the splitter's key, if it split.
+		// A partitioned step: the splitter's record of the grid size it split with.
 		return context.containsKey(SPLITTER_GRID_SIZE) ? (int) context.getLong(SPLITTER_GRID_SIZE) : null;
 	}
 

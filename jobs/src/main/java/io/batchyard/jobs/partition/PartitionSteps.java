@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.AbstractStep;
@@ -95,24 +96,23 @@ public class PartitionSteps implements StepLocator {
 		if (gridSize < 1) {
 			throw new IllegalArgumentException("The grid size of " + name + " must be positive, not " + gridSize);
 		}
-		Step manager;
+		// No grid size recorded here: the splitter keeps this one in the manager's
+		// context
+		// (GridSizeCheck reads it there).
 		if (this.properties.mode() == PartitioningProperties.Mode.LOCAL) {
-			manager = new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
+			return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
 				.step(worker)
 				.gridSize(gridSize)
 				.taskExecutor(this.localExecutor)
 				.build();
 		}
-		else {
-			manager = new RemotePartitioningManagerStepBuilder(name, this.jobRepository)
-				.partitioner(worker.getName(), partitioner)
-				.gridSize(gridSize)
-				.outputChannel(this.requests)
-				.pollInterval(this.properties.pollInterval().toMillis())
-				.timeout((this.properties.timeout() != null) ? this.properties.timeout().toMillis() : -1)
-				.build();
-		}
-		return recordingGridSize(manager, gridSize);
+		return new RemotePartitioningManagerStepBuilder(name, this.jobRepository)
+			.partitioner(worker.getName(), partitioner)
+			.gridSize(gridSize)
+			.outputChannel(this.requests)
+			.pollInterval(this.properties.pollInterval().toMillis())
+			.timeout((this.properties.timeout() != null) ? this.properties.timeout().toMillis() : -1)
+			.build();
 	}
 
 	/**
@@ -122,7 +122,7 @@ public class PartitionSteps implements StepLocator {
 	 * @return the same step
 	 */
 	public Step unpartitioned(Step step) {
-		return recordingGridSize(step, 1);
+		return listening(step, GridSizeCheck.unpartitioned());
 	}
 
 	/**
@@ -137,12 +137,12 @@ public class PartitionSteps implements StepLocator {
 		return new GridSizeCheck(this.jobRepository, stepName, gridSize, property);
 	}
 
-	private static Step recordingGridSize(Step step, int gridSize) {
+	private static Step listening(Step step, StepExecutionListener listener) {
 		if (!(step instanceof AbstractStep abstractStep)) {
 			throw new IllegalArgumentException("Step '" + step.getName() + "' is a " + step.getClass().getName()
-					+ ", not an AbstractStep: it cannot record its grid size");
+					+ ", not an AbstractStep: it cannot take the listener partitioning needs");
 		}
-		abstractStep.registerStepExecutionListener(GridSizeCheck.recording(gridSize));
+		abstractStep.registerStepExecutionListener(listener);
 		return step;
 	}
 
