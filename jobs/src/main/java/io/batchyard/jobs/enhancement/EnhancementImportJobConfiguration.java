@@ -208,11 +208,8 @@ public class EnhancementImportJobConfiguration {
 					.writer(enhancementImportCandidateWriter)
 					.faultTolerant()
 					.retryPolicy(retryPolicy(properties))
-					// On a worker node its exception stays there: the job's exit
-					// description
-					// comes from what this stores.
-					.listener(ImportFailureListener.partitions())
-					.build());
+					.build(),
+				ImportFailureListener::describe);
 	}
 
 	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,

@@ -28,17 +28,15 @@ import org.springframework.dao.DataAccessException;
  * <p>
  * A partition that fails on a worker node (remote partitioning) keeps its exception on
  * that node: the manager only sees "Partition handler returned an unsuccessful step", and
- * the stored exit description is a truncated stack trace. So the listener also listens to
- * partition steps ({@link #partitions()}): a failed partition stores the description in
- * its execution context ({@value #FAILURE}), and the job listener, given the job
+ * the stored exit description is a truncated stack trace. So the import's partition steps
+ * are registered with {@link #describe} ({@code PartitionSteps.worker}): a failed
+ * partition stores the description in its execution context
+ * ({@link PartitionFailureListener#FAILURE}), and the job listener, given the job
  * repository, reads it from there. A partition recovered after its node died stored none:
  * its exit description says why it was recovered, and the job's says that
  * ({@link PartitionFailureListener#failedPartition}).
  */
 public class ImportFailureListener implements JobExecutionListener {
-
-	/** The key of a failed partition's description in its step execution context. */
-	static final String FAILURE = "batchyard.failure";
 
 	private static final Log logger = LogFactory.getLog(ImportFailureListener.class);
 
@@ -55,15 +53,6 @@ public class ImportFailureListener implements JobExecutionListener {
 	 */
 	public ImportFailureListener(JobRepository jobRepository) {
 		this.jobRepository = jobRepository;
-	}
-
-	/**
-	 * The listener of a partition step: a failed partition stores what failed it in its
-	 * execution context, which the repository keeps whichever node ran it.
-	 * @return the listener
-	 */
-	public static StepExecutionListener partitions() {
-		return PartitionFailureListener.partitions(FAILURE, ImportFailureListener::describe);
 	}
 
 	@Override
@@ -95,14 +84,9 @@ public class ImportFailureListener implements JobExecutionListener {
 		if (this.jobRepository == null) {
 			return null;
 		}
-		JobExecution stored = this.jobRepository.getJobExecution(jobExecution.getId());
-		if (stored == null) {
-			return null;
-		}
-		String described = stored.getStepExecutions()
-			.stream()
-			.filter((step) -> step.getStatus() == BatchStatus.FAILED)
-			.map((step) -> step.getExecutionContext().getString(FAILURE, null))
+		List<StepExecution> failed = PartitionFailureListener.failedPartitions(this.jobRepository, jobExecution);
+		String described = failed.stream()
+			.map(PartitionFailureListener::stored)
 			.filter(Objects::nonNull)
 			.findFirst()
 			.orElse(null);
@@ -111,10 +95,16 @@ public class ImportFailureListener implements JobExecutionListener {
 		}
 		// A partition that stored no description did not fail in its step: its node
 		// died, and the recovery wrote why into its exit description.
-		return PartitionFailureListener.failedPartition(this.jobRepository, jobExecution).orElse(null);
+		return PartitionFailureListener.firstDescribed(failed).orElse(null);
 	}
 
-	static String describe(Throwable failure) {
+	/**
+	 * What failed an import, for its exit description, and for a partition what it stores
+	 * (given to {@code PartitionSteps.worker}).
+	 * @param failure the failure
+	 * @return the infrastructure that failed and the cause's message
+	 */
+	public static String describe(Throwable failure) {
 		String infrastructure = infrastructure(failure);
 		return (infrastructure != null) ? infrastructure : "Failure: " + message(failure);
 	}

@@ -32,7 +32,6 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
@@ -151,24 +150,13 @@ public class ReferenceLoadJobConfiguration {
 	public Step loadReferenceRangeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DataSource dataSource, JsonlItemReader referenceRangeReader, ReferenceWriter referenceLoadWriter,
 			EnhancementImportProperties properties, PartitionSteps partitionSteps) {
-		return partitionSteps.worker(chunkStepBuilder(RANGE_STEP_NAME, jobRepository, transactionManager, dataSource,
-				referenceRangeReader, referenceLoadWriter, properties)
-			// On a worker node its exception stays there: the job's exit description
-			// comes from what this stores.
-			.listener(ImportFailureListener.partitions())
-			.build());
+		return partitionSteps.worker(chunkStep(RANGE_STEP_NAME, jobRepository, transactionManager, dataSource,
+				referenceRangeReader, referenceLoadWriter, properties), ImportFailureListener::describe);
 	}
 
 	static Step chunkStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			DataSource dataSource, JsonlItemReader reader, ReferenceWriter writer,
 			EnhancementImportProperties properties) {
-		return chunkStepBuilder(name, jobRepository, transactionManager, dataSource, reader, writer, properties)
-			.build();
-	}
-
-	private static ChunkOrientedStepBuilder<JsonlLine, Reference> chunkStepBuilder(String name,
-			JobRepository jobRepository, PlatformTransactionManager transactionManager, DataSource dataSource,
-			JsonlItemReader reader, ReferenceWriter writer, EnhancementImportProperties properties) {
 		SkippedItemRecorder<JsonlLine, Reference> recorder = new SkippedItemRecorder<>(dataSource,
 				new SkippedItemDescriber<>() {
 					@Override
@@ -187,7 +175,8 @@ public class ReferenceLoadJobConfiguration {
 			.skip(InvalidReferenceLineException.class)
 			.skipLimit(Long.MAX_VALUE)
 			.skipListener(recorder)
-			.listener((StepExecutionListener) recorder);
+			.listener((StepExecutionListener) recorder)
+			.build();
 	}
 
 	@Bean

@@ -53,29 +53,20 @@ public class PartitionFailureListener implements JobExecutionListener {
 	}
 
 	/**
-	 * The listener of a partition step: a failed partition stores its exception and
-	 * causes, {@code Outer: message; caused by Inner: message}, under {@value #FAILURE}.
-	 * @return the listener
-	 */
-	public static StepExecutionListener partitions() {
-		return partitions(FAILURE, PartitionFailureListener::causes);
-	}
-
-	/**
-	 * The listener of a partition step that stores what failed a partition in its
-	 * execution context, which the repository keeps whichever node ran it.
-	 * @param key the context key
+	 * The listener {@link PartitionSteps#worker} puts on every partition step: a failed
+	 * partition stores what failed it under {@value #FAILURE} in its execution context,
+	 * which the repository keeps whichever node ran it.
 	 * @param describe the description of the partition's first failure
 	 * @return the listener
 	 */
-	public static StepExecutionListener partitions(String key, Function<Throwable, String> describe) {
+	static StepExecutionListener recording(Function<Throwable, String> describe) {
 		return new StepExecutionListener() {
 			@Override
 			public ExitStatus afterStep(StepExecution stepExecution) {
 				if (stepExecution.getStatus() == BatchStatus.FAILED
 						&& !stepExecution.getFailureExceptions().isEmpty()) {
 					stepExecution.getExecutionContext()
-						.putString(key, describe.apply(stepExecution.getFailureExceptions().get(0)));
+						.putString(FAILURE, describe.apply(stepExecution.getFailureExceptions().get(0)));
 				}
 				return null;
 			}
@@ -87,7 +78,7 @@ public class PartitionFailureListener implements JobExecutionListener {
 	 * @param failure the exception
 	 * @return {@code Outer: message; caused by Inner: message}
 	 */
-	static String causes(Throwable failure) {
+	public static String causes(Throwable failure) {
 		StringBuilder description = new StringBuilder();
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
@@ -128,26 +119,56 @@ public class PartitionFailureListener implements JobExecutionListener {
 	}
 
 	/**
+	 * The failed partitions of the execution as stored in the repository, by step
+	 * execution id.
+	 * @param jobRepository the repository
+	 * @param jobExecution the execution
+	 * @return its failed partition step executions
+	 */
+	public static List<StepExecution> failedPartitions(JobRepository jobRepository, JobExecution jobExecution) {
+		JobExecution stored = jobRepository.getJobExecution(jobExecution.getId());
+		return ((stored != null) ? stored.getStepExecutions() : List.<StepExecution>of()).stream()
+			.filter((step) -> step.getStatus() == BatchStatus.FAILED && step.getStepName().contains(":"))
+			.sorted(Comparator.comparing(StepExecution::getId))
+			.toList();
+	}
+
+	/**
 	 * The first failed partition of the execution (by step execution id) as stored in the
-	 * repository, described by its name and what {@link #partitions()} stored, or else
-	 * its exit description.
+	 * repository, described by its name and what the partition stored, or else its exit
+	 * description.
 	 * @param jobRepository the repository
 	 * @param jobExecution the execution
 	 * @return {@code "<step>:<partition> failed: <description>"}, or empty if no failed
 	 * partition stored a description
 	 */
 	public static Optional<String> failedPartition(JobRepository jobRepository, JobExecution jobExecution) {
-		JobExecution stored = jobRepository.getJobExecution(jobExecution.getId());
-		List<StepExecution> steps = List.copyOf((stored != null) ? stored.getStepExecutions() : List.of());
-		return steps.stream()
-			.filter((step) -> step.getStatus() == BatchStatus.FAILED && step.getStepName().contains(":"))
+		return firstDescribed(failedPartitions(jobRepository, jobExecution));
+	}
+
+	/**
+	 * The first of the failed partitions with a description, by name and description.
+	 * @param failed failed partition step executions
+	 * @return {@code "<step>:<partition> failed: <description>"}, or empty
+	 */
+	public static Optional<String> firstDescribed(List<StepExecution> failed) {
+		return failed.stream()
 			.filter((step) -> StringUtils.hasText(description(step)))
-			.min(Comparator.comparing(StepExecution::getId))
+			.findFirst()
 			.map((step) -> step.getStepName() + " failed: " + description(step));
 	}
 
+	/**
+	 * What a failed partition stored about its failure.
+	 * @param partition the partition's step execution
+	 * @return the description, or {@code null} if it stored none (its node died)
+	 */
+	public static String stored(StepExecution partition) {
+		return partition.getExecutionContext().getString(FAILURE, null);
+	}
+
 	private static String description(StepExecution partition) {
-		String stored = partition.getExecutionContext().getString(FAILURE, null);
+		String stored = stored(partition);
 		return (stored != null) ? stored : partition.getExitStatus().getExitDescription();
 	}
 

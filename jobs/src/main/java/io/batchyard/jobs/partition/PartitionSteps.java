@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
@@ -68,13 +69,28 @@ public class PartitionSteps implements StepLocator {
 	}
 
 	/**
-	 * Registers a step that partitions run: the steps a worker accepts requests for.
+	 * Registers a step that partitions run: the steps a worker accepts requests for. A
+	 * failed partition stores its exception and causes for the job's exit description
+	 * ({@link PartitionFailureListener}): on a worker node the exception stays there.
 	 * @param step the worker step
 	 * @return the same step
 	 */
 	public Step worker(Step step) {
+		return worker(step, PartitionFailureListener::causes);
+	}
+
+	/**
+	 * Registers a step that partitions run, its failures described the job's own way.
+	 * @param step the worker step
+	 * @param describeFailure what a failed partition stores about its failure
+	 * @return the same step
+	 */
+	public Step worker(Step step, Function<Throwable, String> describeFailure) {
 		Step previous = this.workers.putIfAbsent(step.getName(), step);
-		if (previous != null && previous != step) {
+		if (previous == null) {
+			listening(step, PartitionFailureListener.recording(describeFailure));
+		}
+		else if (previous != step) {
 			throw new IllegalStateException("Two partition worker steps are named '" + step.getName() + "'");
 		}
 		return step;

@@ -175,9 +175,6 @@ public class PostingestJobsConfiguration {
 			.reader(postingestSegmentReader)
 			.processor(new PostingestSweepProcessor(postingestRules, Clock.systemUTC()))
 			.writer(postingestSweepWriter)
-			// On a worker node its exception stays there: the job's exit description
-			// comes from what this stores.
-			.listener(PartitionFailureListener.partitions())
 			.build());
 	}
 
