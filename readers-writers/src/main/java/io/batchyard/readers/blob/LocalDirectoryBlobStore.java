@@ -4,24 +4,63 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
 /**
  * Blobs as files under a root directory (the embedded default's stand-in for S3). A put
- * writes a temporary file next to the target and moves it into place, so a crash leaves
- * either the old or the new blob.
+ * writes a temporary file in {@value #INCOMING} under the root (the same file system) and
+ * moves it into place, so a crash leaves either the old or the new blob, never a partial
+ * one under a key. A process killed during a put leaves its temporary file behind, out of
+ * every key's way: building the store removes those older than {@link #STALE_INCOMING} (a
+ * younger one may be another process's put in progress, such as the server's while the
+ * command line runs).
  */
 public final class LocalDirectoryBlobStore implements BlobStore {
 
+	/** The directory of the puts in progress, under the root; no key may name it. */
+	public static final String INCOMING = ".incoming";
+
+	/** The age from which a temporary file of a put is a dead process's leftover. */
+	public static final Duration STALE_INCOMING = Duration.ofHours(1);
+
+	private static final Log logger = LogFactory.getLog(LocalDirectoryBlobStore.class);
+
 	private final Path root;
+
+	private final Path incoming;
 
 	private LocalDirectoryBlobStore(Path root) {
 		this.root = root.toAbsolutePath().normalize();
+		this.incoming = this.root.resolve(INCOMING);
+		removeStaleIncoming();
+	}
+
+	private void removeStaleIncoming() {
+		if (!Files.isDirectory(this.incoming)) {
+			return;
+		}
+		Instant stale = Instant.now().minus(STALE_INCOMING);
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.incoming)) {
+			for (Path file : files) {
+				if (Files.getLastModifiedTime(file).toInstant().isBefore(stale) && Files.deleteIfExists(file)) {
+					logger.info("Removed " + file + ": a put a stopped process did not finish");
+				}
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not look for unfinished puts in " + this.incoming + ": " + ex);
+		}
 	}
 
 	public static Builder builder() {
@@ -72,7 +111,8 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 		Path file = resolve(key);
 		try {
 			Files.createDirectories(file.getParent());
-			Path temporary = Files.createTempFile(file.getParent(), ".put-", ".tmp");
+			Files.createDirectories(this.incoming);
+			Path temporary = Files.createTempFile(this.incoming, "put-", ".tmp");
 			try {
 				Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
 				try {
@@ -111,6 +151,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 		Path file = this.root.resolve(key).normalize();
 		Assert.isTrue(file.startsWith(this.root) && !file.equals(this.root),
 				() -> "Key '" + key + "' leaves the blob directory");
+		Assert.isTrue(!file.startsWith(this.incoming), () -> "Key '" + key + "' names the puts in progress");
 		return file;
 	}
 

@@ -1,8 +1,13 @@
 package io.batchyard.readers.blob;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.batchyard.test.S3ProxyServer;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,33 @@ class BlobStoreTests {
 		contract(store);
 		assertThatIllegalArgumentException().isThrownBy(() -> store.exists("../outside"))
 			.withMessage("Key '../outside' leaves the blob directory");
+	}
+
+	@Test
+	void aLocalPutLeavesOnlyItsBlobAndPutsInProgressAreNoKey() throws Exception {
+		BlobStore store = LocalDirectoryBlobStore.builder().root(this.directory).build();
+		store.write("batch/1/image.png", new byte[] { 1, 2, 3 });
+		try (Stream<Path> files = Files.walk(this.directory)) {
+			assertThat(files.filter(Files::isRegularFile).map((file) -> this.directory.relativize(file).toString()))
+				.containsExactly("batch/1/image.png".replace('/', java.io.File.separatorChar));
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> store.write(".incoming/x", new byte[0]))
+			.withMessage("Key '.incoming/x' names the puts in progress");
+	}
+
+	@Test
+	void buildingALocalStoreRemovesThePutsOfADeadProcessOnly() throws Exception {
+		// What a process killed in the middle of puts leaves: its temporary files.
+		Path incoming = Files.createDirectories(this.directory.resolve(LocalDirectoryBlobStore.INCOMING));
+		Path dead = Files.writeString(incoming.resolve("put-1.tmp"), "partial");
+		Files.setLastModifiedTime(dead, FileTime
+			.from(Instant.now().minus(LocalDirectoryBlobStore.STALE_INCOMING).minus(Duration.ofMinutes(1))));
+		Path inProgress = Files.writeString(incoming.resolve("put-2.tmp"), "another process's put");
+
+		LocalDirectoryBlobStore.builder().root(this.directory).build();
+
+		assertThat(dead).doesNotExist();
+		assertThat(inProgress).exists();
 	}
 
 	@Test
