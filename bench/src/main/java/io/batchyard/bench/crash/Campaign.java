@@ -498,6 +498,29 @@ final class Campaign {
 	}
 
 	/**
+	 * Skip counts per step, summed over the executions: for a job whose other counts
+	 * differ after an interruption by design (its effects are outside the chunk).
+	 * @param yard where it ran
+	 * @param executions the execution ids, comma separated
+	 * @return one line per step
+	 */
+	static List<String> skipCounts(Yard yard, String executions) {
+		return yard.lines("SELECT STEP_NAME, SUM(READ_SKIP_COUNT + PROCESS_SKIP_COUNT + WRITE_SKIP_COUNT)"
+				+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (" + executions + ") GROUP BY STEP_NAME");
+	}
+
+	/**
+	 * The skipped-item records of the executions.
+	 * @param yard where it ran
+	 * @param executions the execution ids, comma separated
+	 * @return one line per record
+	 */
+	static List<String> skippedItems(Yard yard, String executions) {
+		return yard.lines("SELECT 'skipped', STEP_NAME, PHASE, ITEM_POSITION, ITEM_KEY, REASON"
+				+ " FROM BATCHYARD_SKIPPED_ITEM WHERE JOB_EXECUTION_ID IN (" + executions + ")");
+	}
+
+	/**
 	 * The last execution's exit code and description, execution ids masked.
 	 * @param yard where it ran
 	 * @param executions the execution ids, oldest first

@@ -134,14 +134,11 @@ final class PostingestResendWorkload implements Workload {
 		state.add(EndState.ROWS, rows);
 		List<String> executions = Campaign.executions(yard, run);
 		String in = String.join(",", executions);
-		state.add(EndState.ROWS, yard.lines("SELECT 'skipped', STEP_NAME, PHASE, ITEM_POSITION, ITEM_KEY, REASON"
-				+ " FROM BATCHYARD_SKIPPED_ITEM WHERE JOB_EXECUTION_ID IN (" + in + ")"));
+		state.add(EndState.ROWS, Campaign.skippedItems(yard, in));
 		state.add(EndState.MESSAGES, PostingestQueues.take(this.sqs, this.queues, true));
 		// Only the skips, as for the sweep: a resent row leaves the index query's range
 		// whether or not its chunk committed, so an interrupted run reads fewer rows.
-		state.add(EndState.COUNTS,
-				yard.lines("SELECT STEP_NAME, SUM(READ_SKIP_COUNT + PROCESS_SKIP_COUNT + WRITE_SKIP_COUNT)"
-						+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (" + in + ") GROUP BY STEP_NAME"));
+		state.add(EndState.COUNTS, Campaign.skipCounts(yard, in));
 		state.add(EndState.REPORT, Campaign.lastExit(yard, executions));
 		return state;
 	}

@@ -238,8 +238,7 @@ final class PostingestSweepWorkload implements Workload {
 		state.add(EndState.ROWS, rows);
 		List<String> executions = Campaign.executions(yard, run);
 		String in = String.join(",", executions);
-		state.add(EndState.ROWS, yard.lines("SELECT 'skipped', STEP_NAME, PHASE, ITEM_POSITION, ITEM_KEY, REASON"
-				+ " FROM BATCHYARD_SKIPPED_ITEM WHERE JOB_EXECUTION_ID IN (" + in + ")"));
+		state.add(EndState.ROWS, Campaign.skippedItems(yard, in));
 		List<String> messages = new ArrayList<>(PostingestQueues.take(this.sqs, this.queues, false));
 		for (String note : this.sns.messages()) {
 			ObjectNode body = (ObjectNode) JSON.readTree(note);
@@ -254,9 +253,7 @@ final class PostingestSweepWorkload implements Workload {
 		// filtered, and one it deleted is not read again: read, write and filter counts
 		// of an interrupted sweep differ from the uninterrupted one's by design. A
 		// skipped row is left as it was, so every run reads and skips it once.
-		state.add(EndState.COUNTS,
-				yard.lines("SELECT STEP_NAME, SUM(READ_SKIP_COUNT + PROCESS_SKIP_COUNT + WRITE_SKIP_COUNT)"
-						+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID IN (" + in + ") GROUP BY STEP_NAME"));
+		state.add(EndState.COUNTS, Campaign.skipCounts(yard, in));
 		state.add(EndState.REPORT, Campaign.lastExit(yard, executions));
 		return state;
 	}

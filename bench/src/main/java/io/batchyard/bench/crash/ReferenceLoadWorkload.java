@@ -99,8 +99,7 @@ final class ReferenceLoadWorkload implements Workload {
 						yard.lines("SELECT 'enhancement', CAST(reference_id AS VARCHAR(36)), enhancement_type,"
 								+ " source, visibility, CAST(content AS VARCHAR(4000)) FROM enhancement"
 								+ " WHERE CAST(reference_id AS VARCHAR(36)) LIKE ?", like)));
-		state.add(EndState.ROWS, normalise(prefix, yard.lines("SELECT 'skipped', STEP_NAME, PHASE, ITEM_POSITION,"
-				+ " ITEM_KEY, REASON FROM BATCHYARD_SKIPPED_ITEM WHERE JOB_EXECUTION_ID IN (" + in + ")")));
+		state.add(EndState.ROWS, normalise(prefix, Campaign.skippedItems(yard, in)));
 		state.add(EndState.COUNTS, Campaign.stepCounts(yard, in));
 		state.add(EndState.REPORT, normalise(prefix, Campaign.lastExit(yard, executions)));
 		return state;
