@@ -28,6 +28,11 @@ public class BatchyardApplication {
 	static final int STARTUP_STEPS = 6000;
 
 	public static void main(String[] args) {
+		String refusal = CommandLine.refusal(args);
+		if (refusal != null) {
+			System.err.println(refusal);
+			System.exit(CommandLine.EXIT_REFUSED);
+		}
 		if (CommandLine.isCommand(args)) {
 			System.exit(CommandLine.run(BatchyardApplication.class, args));
 		}

@@ -30,8 +30,30 @@ public final class CommandLine {
 	private CommandLine() {
 	}
 
+	/** The exit status of a refused or malformed command. */
+	public static final int EXIT_REFUSED = CommandRunner.EXIT_ERROR;
+
+	static final String USAGE = "Usage: start <job> [key=value ...] | restart|stop|abandon|recover <executionId>"
+			+ " | help [<job>]";
+
 	public static boolean isCommand(String[] args) {
 		return args.length > 0 && VERBS.contains(args[0]);
+	}
+
+	/**
+	 * Why the arguments are neither a command nor a server's: the server takes only
+	 * {@code --property=value} settings, so a first argument that is not one is a
+	 * command, and one that is no verb is a mistyped one (without this the server
+	 * started, and failed on the ports of the one already running).
+	 * @param args all arguments
+	 * @return the refusal with the usage, or {@code null} when the arguments are fine
+	 */
+	public static String refusal(String[] args) {
+		if (args.length == 0 || args[0].startsWith("--") || VERBS.contains(args[0])) {
+			return null;
+		}
+		return "batchyard: unknown command '" + args[0] + "': the server takes only --property=value settings\n"
+				+ USAGE;
 	}
 
 	/**

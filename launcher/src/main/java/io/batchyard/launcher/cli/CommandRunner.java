@@ -67,8 +67,7 @@ class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 		}
 		catch (IllegalArgumentException ex) {
 			this.out.println(ex.getMessage());
-			this.out.println(
-					"Usage: start <job> [key=value ...] | restart|stop|abandon|recover <executionId> | help [<job>]");
+			this.out.println(CommandLine.USAGE);
 			this.exitCode = EXIT_ERROR;
 		}
 	}

@@ -125,6 +125,15 @@ class ReadmeCommandsIntegrationTests {
 			assertThat(cliRun.path("status").asString()).isEqualTo("COMPLETED");
 			assertThat(parameter(cliRun, "asOf")).isEqualTo(argument(cliStart, "asOf")).isNotEqualTo(httpAsOf);
 
+			// The same command mistyped: refused with the usage, not a second server.
+			List<String> mistyped = new ArrayList<>(cliStart);
+			mistyped.set(mistyped.indexOf("start"), "strat");
+			Result refused = command(clone, mistyped, "cli-mistyped");
+			assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+			assertThat(refused.output()).contains("batchyard: unknown command 'strat'")
+				.contains("Usage: start <job>")
+				.doesNotContain("Exception");
+
 			// SQS: the README's aws commands, through the SDK; the listener launches.
 			sqsExample(httpAsOf, argument(cliStart, "asOf"));
 		}
