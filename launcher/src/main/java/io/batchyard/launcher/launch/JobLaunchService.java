@@ -3,6 +3,7 @@ package io.batchyard.launcher.launch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -479,9 +480,15 @@ public class JobLaunchService {
 		JobExecution existing = this.jobRepository.getLastJobExecution(job.getName(), parameters);
 		Long id = (existing != null) ? existing.getId() : null;
 		String what = (reason == Reason.ALREADY_RUNNING) ? "is already running" : "is already complete";
-		return new LaunchRefusedException(reason, "Job " + job.getName() + " with identifying parameters "
-				+ parameters.getIdentifyingParameters() + " " + what + ((id != null) ? " (execution " + id + ")" : ""),
-				id);
+		// name=value, sorted: Spring Batch's JobParameter.toString shows its record
+		// components and the value's class.
+		String identifying = parameters.getIdentifyingParameters()
+			.stream()
+			.map((parameter) -> parameter.name() + "=" + parameter.value())
+			.sorted()
+			.collect(Collectors.joining(", "));
+		return new LaunchRefusedException(reason, "Job " + job.getName() + " with identifying parameters " + identifying
+				+ " " + what + ((id != null) ? " (execution " + id + ")" : ""), id);
 	}
 
 	private void claimIfRunning(JobExecution execution) {

@@ -47,7 +47,9 @@ class CommandLineTests {
 				"repositoryPurgeJob execution 1: COMPLETED - Removed 0 job-repository rows: 0 job executions, 0 job instances");
 		assertThat(run("start", "repositoryPurgeJob", "asOf=2026-11-23T00:00:00Z")).isEqualTo(2);
 		assertThat(output.getOut()).contains("Refused: Job repositoryPurgeJob with identifying parameters")
-			.contains("is already complete (execution 1)");
+			.contains("is already complete (execution 1)")
+			.contains("Refused: Job repositoryPurgeJob with identifying parameters asOf=2026-11-23T00:00:00Z is already"
+					+ " complete (execution 1)");
 	}
 
 	@Test
