@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -64,12 +63,14 @@ public final class EnhancementImportBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int lines = (args.length > 0) ? Integer.parseInt(args[0]) : 1_000_000;
-		int naivePrefix = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
-		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 1000;
-		int[] grids = Arrays.stream(((args.length > 3) ? args[3] : "1,2,4").split(","))
-			.mapToInt(Integer::parseInt)
-			.toArray();
+		BenchArguments arguments = new BenchArguments("EnhancementImportBenchmark",
+				"Usage: EnhancementImportBenchmark [lines, default 1000000] [naive-loop lines, default 20000; 0 to"
+						+ " skip] [chunk size, default 1000] [grid sizes, default 1,2,4]",
+				args, 4);
+		int lines = arguments.count(0, "lines", 1_000_000, 1);
+		int naivePrefix = arguments.count(1, "naive-loop lines", 20_000, 0);
+		int chunkSize = arguments.count(2, "chunk size", 1000, 1);
+		int[] grids = arguments.counts(3, "grid size", "1,2,4", 1);
 		// -Dbench.jfr=<file>: a JFR recording of the first grid size's job run only.
 		String jfr = System.getProperty("bench.jfr");
 		// A durable server, as in production (zonky starts it with fsync=off): all

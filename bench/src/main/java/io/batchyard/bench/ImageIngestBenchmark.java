@@ -52,12 +52,20 @@ public final class ImageIngestBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int images = (args.length > 0) ? Integer.parseInt(args[0]) : 100;
-		int latency = (args.length > 1) ? Integer.parseInt(args[1]) : 50;
-		int concurrency = (args.length > 2) ? Integer.parseInt(args[2]) : 20;
-		int chunkSize = (args.length > 3) ? Integer.parseInt(args[3]) : 20;
-		int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 5;
-		boolean s3 = (args.length > 5) && parseStorage(args[5]);
+		BenchArguments arguments = new BenchArguments("ImageIngestBenchmark",
+				"Usage: ImageIngestBenchmark [images, default 100] [latency ms, default 50] [concurrency, default 20]"
+						+ " [chunk size, default 20] [rounds, default 5] [storage: local or s3, default local]",
+				args, 6);
+		int images = arguments.count(0, "images", 100, 1);
+		int latency = arguments.count(1, "latency ms", 50, 0);
+		int concurrency = arguments.count(2, "concurrency", 20, 1);
+		int chunkSize = arguments.count(3, "chunk size", 20, 1);
+		int rounds = arguments.count(4, "rounds", 5, 1);
+		String storage = arguments.text(5, "local");
+		if (!storage.equals("local") && !storage.equals("s3")) {
+			throw arguments.refuse("storage is local or s3, not '" + storage + "'");
+		}
+		boolean s3 = storage.equals("s3");
 
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		try (ImageServer server = ImageServer.start();
@@ -129,14 +137,6 @@ public final class ImageIngestBenchmark {
 		}
 		// ElasticMQ's threads would keep the JVM alive.
 		System.exit(0);
-	}
-
-	private static boolean parseStorage(String storage) {
-		return switch (storage) {
-			case "local" -> false;
-			case "s3" -> true;
-			default -> throw new IllegalArgumentException("storage is local or s3, not '" + storage + "'");
-		};
 	}
 
 	private static ConfigurableApplicationContext application(String name, int concurrency, int chunkSize,

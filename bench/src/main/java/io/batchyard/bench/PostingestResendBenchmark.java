@@ -65,9 +65,13 @@ public final class PostingestResendBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int rows = (args.length > 0) ? Integer.parseInt(args[0]) : 100_000;
-		int stale = (args.length > 1) ? Integer.parseInt(args[1]) : 10_000;
-		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 100;
+		BenchArguments arguments = new BenchArguments("PostingestResendBenchmark",
+				"Usage: PostingestResendBenchmark [rows, default 100000] [stale rows, default 10000]"
+						+ " [chunk size, default 100]",
+				args, 3);
+		int rows = arguments.count(0, "rows", 100_000, 1);
+		int stale = arguments.count(1, "stale rows", 10_000, 0);
+		int chunkSize = arguments.count(2, "chunk size", 100, 1);
 		String dynamoEndpoint = DynamoDbLocalServer.endpoint();
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		DynamoDbClient dynamoDb = EmulatorClients.client(DynamoDbClient.builder(), dynamoEndpoint);

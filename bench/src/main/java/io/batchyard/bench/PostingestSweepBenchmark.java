@@ -50,9 +50,13 @@ public final class PostingestSweepBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int rows = (args.length > 0) ? Integer.parseInt(args[0]) : 20_000;
-		int fresh = (args.length > 1) ? Integer.parseInt(args[1]) : 5_000;
-		int chunkSize = (args.length > 2) ? Integer.parseInt(args[2]) : 100;
+		BenchArguments arguments = new BenchArguments("PostingestSweepBenchmark",
+				"Usage: PostingestSweepBenchmark [rows, default 20000] [fresh rows, default 5000]"
+						+ " [chunk size, default 100]",
+				args, 3);
+		int rows = arguments.count(0, "rows", 20_000, 1);
+		int fresh = arguments.count(1, "fresh rows", 5_000, 0);
+		int chunkSize = arguments.count(2, "chunk size", 100, 1);
 		String dynamoEndpoint = DynamoDbLocalServer.endpoint();
 		String sqsEndpoint = ElasticMqServer.endpoint();
 		SnsQueryServer snsServer = SnsQueryServer.start();

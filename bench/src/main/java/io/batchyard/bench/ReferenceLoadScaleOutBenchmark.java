@@ -66,12 +66,17 @@ public final class ReferenceLoadScaleOutBenchmark {
 
 	private static final int LAUNCHES = 200;
 
+	static final String USAGE = "Usage: ReferenceLoadScaleOutBenchmark [lines, default 2000000; 0 for the launch"
+			+ " latency only] [chunk size, default 1000] [application jar, default launcher/target/batchyard.jar]";
+
 	public static void main(String[] args) throws Exception {
-		int lines = (args.length > 0) ? Integer.parseInt(args[0]) : 2_000_000;
-		int chunkSize = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
-		Path jar = Path.of((args.length > 2) ? args[2] : "launcher/target/batchyard.jar").toAbsolutePath();
+		BenchArguments arguments = new BenchArguments("ReferenceLoadScaleOutBenchmark", USAGE, args, 3);
+		int lines = arguments.count(0, "lines", 2_000_000, 0);
+		int chunkSize = arguments.count(1, "chunk size", 1000, 1);
+		Path jar = Path.of(arguments.text(2, "launcher/target/batchyard.jar")).toAbsolutePath();
 		if (!Files.isRegularFile(jar)) {
-			throw new IllegalArgumentException("No application jar at " + jar + ": ./mvnw -pl launcher -am package");
+			throw arguments
+				.refuse("no application jar at " + jar + ": ./mvnw -B -q -pl launcher -am package -DskipTests");
 		}
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")

@@ -70,9 +70,14 @@ public final class StartupBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
-		Path jar = Path.of((args.length > 1) ? args[1] : "launcher/target/batchyard.jar").toAbsolutePath();
-		Path baseline = (args.length > 2) ? Path.of(args[2]).toAbsolutePath() : null;
+		BenchArguments arguments = new BenchArguments("StartupBenchmark",
+				"Usage: StartupBenchmark [rounds, default 5] [jar, default launcher/target/batchyard.jar]"
+						+ " [baseline jar]",
+				args, 3);
+		int rounds = arguments.count(0, "rounds", 5, 1);
+		Path jar = Path.of(arguments.text(1, "launcher/target/batchyard.jar")).toAbsolutePath();
+		String baselineJar = arguments.text(2, null);
+		Path baseline = (baselineJar != null) ? Path.of(baselineJar).toAbsolutePath() : null;
 		Path sampleData = Path.of("sample-data").toAbsolutePath();
 		if (!Files.isDirectory(sampleData)) {
 			throw new IllegalStateException("Run from the repository root: no " + sampleData);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,16 @@ public final class CrashCampaign {
 	}
 
 	public static void main(String[] args) {
-		Options options = Options.parse(args);
+		Options options;
+		try {
+			options = Options.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("CrashCampaign: " + ex.getMessage());
+			System.err.println(Options.USAGE);
+			System.exit(2);
+			return;
+		}
 		List<TrialResult> results = run(options, System.out);
 		System.exit(results.stream().allMatch(TrialResult::exact) ? 0 : 1);
 	}
@@ -290,6 +300,10 @@ public final class CrashCampaign {
 	public record Options(List<String> jobs, int trials, String db, long seed, Map<String, List<Long>> trialSeeds,
 			Duration trialTimeout, Path jar, Path work) {
 
+		static final String USAGE = "Usage: CrashCampaign [jobs=all|<job>,...] [trials=20] [db=h2|postgresql]"
+				+ " [seed=<long>] [trialSeeds=<job>:<seed>,...] [trialTimeout=180s] [jar=<application jar>]"
+				+ " [work=<directory>]";
+
 		public Options {
 			if (trials < 1 || trials > 10_000) {
 				throw new IllegalArgumentException("trials must be between 1 and 10000, not " + trials);
@@ -307,6 +321,18 @@ public final class CrashCampaign {
 							"No crash workload for job " + job + "; the campaign covers " + ALL_JOBS);
 				}
 			}
+			if (trialTimeout.isNegative() || trialTimeout.isZero()) {
+				throw new IllegalArgumentException("trialTimeout must be positive, not " + trialTimeout);
+			}
+			// Created once the arguments are known to be good: a refused run leaves
+			// nothing.
+			try {
+				work = (work != null) ? Files.createDirectories(work.toAbsolutePath())
+						: Files.createTempDirectory("batchyard-crash-campaign-");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 
 		/**
@@ -319,9 +345,7 @@ public final class CrashCampaign {
 			for (String arg : args) {
 				int equals = arg.indexOf('=');
 				if (equals < 1) {
-					throw new IllegalArgumentException("Arguments are key=value, not " + arg
-							+ "; usage: CrashCampaign [jobs=all] [trials=20] [db=h2|postgresql] [seed=…]"
-							+ " [trialSeeds=job:seed,…] [trialTimeout=180s] [jar=…] [work=…]");
+					throw new IllegalArgumentException("Arguments are key=value, not " + arg);
 				}
 				values.put(arg.substring(0, equals), arg.substring(equals + 1));
 			}
@@ -330,35 +354,55 @@ public final class CrashCampaign {
 			if (replay != null) {
 				for (String each : replay.split(",")) {
 					String[] parts = each.split(":");
-					trialSeeds.computeIfAbsent(parts[0], (key) -> new ArrayList<>()).add(Long.parseLong(parts[1]));
+					if (parts.length != 2 || parts[0].isBlank()) {
+						throw new IllegalArgumentException("trialSeeds are <job>:<seed>, not " + each);
+					}
+					trialSeeds.computeIfAbsent(parts[0], (key) -> new ArrayList<>())
+						.add(number("trialSeeds", parts[1]));
 				}
 			}
 			String jobs = values.remove("jobs");
 			List<String> jobList = (jobs == null || jobs.equals("all"))
 					? ((trialSeeds.isEmpty()) ? List.of(ALL_JOBS.split(",")) : List.copyOf(trialSeeds.keySet()))
 					: List.of(jobs.split(","));
-			int trials = Integer.parseInt(values.getOrDefault("trials", "20"));
+			String trialsValue = values.getOrDefault("trials", "20");
+			int trials;
+			try {
+				trials = Integer.parseInt(trialsValue.trim());
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("trials must be a whole number, not " + trialsValue);
+			}
 			values.remove("trials");
 			String db = values.getOrDefault("db", "h2");
 			values.remove("db");
 			String seedValue = values.remove("seed");
-			long seed = (seedValue != null) ? Long.parseLong(seedValue) : System.currentTimeMillis();
+			long seed = (seedValue != null) ? number("seed", seedValue) : System.currentTimeMillis();
 			String timeout = values.getOrDefault("trialTimeout", "180s");
 			values.remove("trialTimeout");
-			Duration trialTimeout = Duration.parse("PT" + timeout.toUpperCase(Locale.ROOT));
+			Duration trialTimeout;
+			try {
+				trialTimeout = Duration.parse("PT" + timeout.toUpperCase(Locale.ROOT));
+			}
+			catch (DateTimeParseException ex) {
+				throw new IllegalArgumentException("trialTimeout is a duration such as 90s or 3m, not " + timeout);
+			}
 			Path jar = Path.of(values.getOrDefault("jar", "launcher/target/batchyard.jar")).toAbsolutePath();
 			values.remove("jar");
 			String work = values.remove("work");
 			if (!values.isEmpty()) {
 				throw new IllegalArgumentException("Unknown argument(s): " + values.keySet());
 			}
+			return new Options(jobList, trials, db, seed, trialSeeds, trialTimeout, jar,
+					(work != null) ? Path.of(work) : null);
+		}
+
+		private static long number(String name, String value) {
 			try {
-				Path workPath = (work != null) ? Files.createDirectories(Path.of(work).toAbsolutePath())
-						: Files.createTempDirectory("batchyard-crash-campaign-");
-				return new Options(jobList, trials, db, seed, trialSeeds, trialTimeout, jar, workPath);
+				return Long.parseLong(value.trim());
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException(name + " must be a whole number, not " + value);
 			}
 		}
 
